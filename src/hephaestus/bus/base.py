@@ -1,0 +1,75 @@
+"""The bus interface shared by the embedded local bus and the Kafka bus.
+
+Producers write keyed messages to topics; consumers in a group read batches and commit
+offsets explicitly, after their output is durable (at-least-once, idempotent sinks).
+"""
+
+from __future__ import annotations
+
+import zlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+__all__ = ["Bus", "Consumer", "Message", "Producer", "partition_for"]
+
+
+@dataclass(frozen=True)
+class Message:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def partition_for(key: bytes | None, partitions: int, fallback: int = 0) -> int:
+    """Stable partition choice by key (CRC32), so one key always lands on one partition."""
+    if partitions <= 1:
+        return 0
+    if key is None:
+        return fallback % partitions
+    return zlib.crc32(key) % partitions
+
+
+class Producer(ABC):
+    @abstractmethod
+    def produce(
+        self, topic: str, value: bytes, *, key: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> None: ...
+
+    @abstractmethod
+    def flush(self, timeout: float = 30.0) -> None:
+        """Return when every produced message is durable; raise RetryableError otherwise."""
+
+    def close(self) -> None:
+        self.flush()
+
+
+class Consumer(ABC):
+    @abstractmethod
+    def poll_batch(self, max_messages: int = 500, timeout: float = 1.0) -> list[Message]: ...
+
+    @abstractmethod
+    def commit(self, messages: list[Message]) -> None:
+        """Commit the offsets after these messages (only call once their output is durable)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def lag(self) -> dict[tuple[str, int], int]:
+        return {}
+
+
+class Bus(ABC):
+    @abstractmethod
+    def ensure_topics(self, names: list[str]) -> None: ...
+
+    @abstractmethod
+    def producer(self) -> Producer: ...
+
+    @abstractmethod
+    def consumer(self, group: str, topics: list[str]) -> Consumer: ...
+
+    def close(self) -> None:
+        return None

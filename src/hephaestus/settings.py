@@ -1,0 +1,178 @@
+"""One frozen settings object, from defaults < YAML file < HEPHAESTUS_* env vars < flags.
+
+Nested sections use `__` in env names (HEPHAESTUS_KAFKA__BOOTSTRAP_SERVERS). `load_settings`
+is the only constructor the faces use; `masked_dump` is what `config show` prints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from hephaestus.errors import ConfigError
+
+__all__ = [
+    "BusSettings",
+    "CollectSettings",
+    "KafkaSettings",
+    "ProcessSettings",
+    "RepairSettings",
+    "Settings",
+    "StoreSettings",
+    "load_settings",
+    "masked_dump",
+]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class StoreSettings(_Section):
+    url: str = Field(default="", description="SQLAlchemy URL; empty = sqlite in data_dir")
+
+
+class BusSettings(_Section):
+    kind: Literal["local", "kafka"] = "local"
+    path: str = Field(default="", description="local bus SQLite file; empty = data_dir/bus.sqlite")
+    partitions: int = Field(default=4, ge=1, le=256)
+
+
+class KafkaSettings(_Section):
+    bootstrap_servers: str = "127.0.0.1:9092"
+    topic_prefix: str = ""
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = "SCRAM-SHA-512"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_ca_location: str | None = None
+    ssl_certificate_location: str | None = None
+    ssl_key_location: str | None = None
+    ssl_key_password: SecretStr | None = None
+    group_prefix: str = "hephaestus"
+    compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = "lz4"
+
+
+class CollectSettings(_Section):
+    files: tuple[str, ...] = ()
+    application: str = ""
+    poll_interval_s: float = Field(default=0.5, gt=0)
+    max_record_lines: int = Field(default=500, ge=1)
+
+
+class ProcessSettings(_Section):
+    log_format: str | None = Field(default=None, description="LogPAI-style header pattern; None = detect")
+    rules_file: str | None = None
+    similarity_threshold: float = Field(default=0.5, gt=0, le=1)
+
+
+class RepairSettings(_Section):
+    test_cmd: str = "python -m pytest -q"
+    timeout_s: float = Field(default=120.0, gt=0)
+    memory_mb: int = Field(default=2048, ge=64)
+    enabled: bool = True
+
+
+class Settings(BaseSettings):
+    """Effective configuration. Frozen: build a new one with `load_settings` to change it."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HEPHAESTUS_", env_nested_delimiter="__", frozen=True, extra="forbid"
+    )
+
+    data_dir: str = ".hephaestus"
+    repo: str | None = None
+    store: StoreSettings = StoreSettings()
+    bus: BusSettings = BusSettings()
+    kafka: KafkaSettings = KafkaSettings()
+    collect: CollectSettings = CollectSettings()
+    process: ProcessSettings = ProcessSettings()
+    repair: RepairSettings = RepairSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # flags (init) > environment > YAML (passed in as _yaml via init is merged below)
+        return (init_settings, env_settings, file_secret_settings)
+
+    @property
+    def store_url(self) -> str:
+        return self.store.url or f"sqlite:///{Path(self.data_dir) / 'hephaestus.sqlite'}"
+
+    @property
+    def bus_path(self) -> str:
+        return self.bus.path or str(Path(self.data_dir) / "bus.sqlite")
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping at the top level")
+    return data
+
+
+class _EnvOnly(Settings):
+    """Reads only the environment, so YAML values can sit below it."""
+
+
+def load_settings(config: str | Path | None = None, **overrides: Any) -> Settings:
+    """Defaults < YAML `config` < HEPHAESTUS_* env < `overrides` (flags; None values ignored)."""
+    yaml_data = _read_yaml(Path(config)) if config else {}
+    flags = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        env_view = _EnvOnly().model_dump(exclude_unset=True)
+        merged = _deep_merge(_deep_merge(yaml_data, env_view), _unflatten(flags))
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from exc
+
+
+def _unflatten(flags: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in flags.items():
+        parts = key.split("__")
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return out
+
+
+def masked_dump(settings: Settings) -> dict[str, Any]:
+    """The effective settings as plain data, with every secret shown as '**********'."""
+    data: dict[str, Any] = settings.model_dump(mode="json")
+    for section_name, section in settings:
+        if isinstance(section, BaseModel):
+            for key, value in section:
+                if isinstance(value, SecretStr):
+                    data[section_name][key] = "**********"
+    return data
