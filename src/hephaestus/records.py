@@ -171,5 +171,6 @@ class Solution(_Record):
     explanation: str
     validation: Validation | None = None
     files: tuple[str, ...] = ()
+    template: str | None = None
     created_at: datetime
     feedback: Literal["accepted", "rejected"] | None = None

@@ -6,6 +6,7 @@ is the only constructor the faces use; `masked_dump` is what `config show` print
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +27,12 @@ __all__ = [
     "load_settings",
     "masked_dump",
 ]
+
+
+def _default_data_dir() -> str:
+    """Per-user state (store, bus), outside any repository: $XDG_DATA_HOME/hephaestus."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(base) / "hephaestus")
 
 
 class _Section(BaseModel):
@@ -84,7 +91,7 @@ class Settings(BaseSettings):
         env_prefix="HEPHAESTUS_", env_nested_delimiter="__", frozen=True, extra="forbid"
     )
 
-    data_dir: str = ".hephaestus"
+    data_dir: str = Field(default_factory=_default_data_dir)
     repo: str | None = None
     store: StoreSettings = StoreSettings()
     bus: BusSettings = BusSettings()

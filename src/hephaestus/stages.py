@@ -37,7 +37,12 @@ class Counters:
             self.dropped += dropped
 
     def as_dict(self) -> dict[str, int]:
-        return {"received": self.received, "sent": self.sent, "errored": self.errored, "dropped": self.dropped}
+        return {
+            "received": self.received,
+            "sent": self.sent,
+            "errored": self.errored,
+            "dropped": self.dropped,
+        }
 
 
 class Component:

@@ -36,5 +36,7 @@ def default_topics(prefix: str = "") -> list[TopicSpec]:
             {"retention.ms": str(30 * _DAY_MS), "cleanup.policy": "compact,delete"},
         ),
         TopicSpec(prefix + ERRORS, 6, 3, {"retention.ms": str(90 * _DAY_MS), "cleanup.policy": "compact"}),
-        TopicSpec(prefix + DEAD_LETTER, 3, 3, {"retention.ms": str(30 * _DAY_MS), "cleanup.policy": "delete"}),
+        TopicSpec(
+            prefix + DEAD_LETTER, 3, 3, {"retention.ms": str(30 * _DAY_MS), "cleanup.policy": "delete"}
+        ),
     ]

@@ -12,7 +12,10 @@ from typing import Any
 import click
 
 from hephaestus import __version__
+from hephaestus.cli.analyze import analyze_command
 from hephaestus.cli.config import config_group
+from hephaestus.cli.issues import feedback_command, issues_group
+from hephaestus.cli.run import run_command
 from hephaestus.errors import ConfigError, InputError
 
 __all__ = ["cli", "main"]
@@ -31,7 +34,11 @@ def cli() -> None:
     """
 
 
+cli.add_command(analyze_command)
 cli.add_command(config_group)
+cli.add_command(run_command)
+cli.add_command(issues_group)
+cli.add_command(feedback_command)
 
 
 def main(argv: list[str] | None = None) -> Any:

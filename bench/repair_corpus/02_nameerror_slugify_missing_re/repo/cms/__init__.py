@@ -1,0 +1,1 @@
+"""Page management for the marketing site."""

@@ -1,0 +1,1 @@
+"""Service metrics aggregation."""

@@ -1,0 +1,1 @@
+"""A tiny order-reporting service used as Hephaestus's bundled example."""

@@ -1,0 +1,86 @@
+"""`hephaestus issues` and `hephaestus feedback`: browse stored issues, accept or reject fixes."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.console import Console
+
+from hephaestus.cli.render import render_issue
+from hephaestus.service import IssueReport, open_store, record_feedback
+from hephaestus.settings import load_settings
+
+__all__ = ["feedback_command", "issues_group"]
+
+_config = click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML config file.")
+
+
+@click.group("issues", invoke_without_command=True)
+@_config
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--status", type=click.Choice(["open", "resolved", "ignored"]), help="Only issues with this status."
+)
+@click.pass_context
+def issues_group(ctx: click.Context, config_path: str | None, as_json: bool, status: str | None) -> None:
+    """List the issues in the store (newest first); `issues show ID` for one with its fix."""
+    if ctx.invoked_subcommand is not None:
+        return
+    store = open_store(load_settings(config_path))
+    try:
+        reports = [
+            IssueReport(i, store.solution(i.id), store.diagnosis(i.id)) for i in store.issues(status=status)
+        ]
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps({"issues": [r.as_json() for r in reports]}, indent=2))
+        return
+    console = Console()
+    if not reports:
+        console.print("No issues in the store. Try: hephaestus analyze LOG --repo DIR")
+    for r in reports:
+        fix = r.solution.status if r.solution else "-"
+        console.print(f"{r.issue.id}  {r.issue.severity:<8} x{r.issue.count:<5} {fix:<11} {r.issue.title}")
+
+
+@issues_group.command("show")
+@click.argument("issue_id")
+@_config
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def show_issue(issue_id: str, config_path: str | None, as_json: bool) -> None:
+    """One issue with its stack, fix and diagnosis."""
+    store = open_store(load_settings(config_path))
+    try:
+        issue = store.issue(issue_id)
+        report = IssueReport(issue, store.solution(issue.id), store.diagnosis(issue.id))
+        related = store.related_logs(issue.trace_ids)
+    finally:
+        store.close()
+    if as_json:
+        data = report.as_json()
+        data["frames"] = [f.model_dump() for f in issue.frames]
+        data["related_logs"] = related
+        click.echo(json.dumps(data, indent=2))
+        return
+    render_issue(Console(), report)
+
+
+@click.command("feedback")
+@click.argument("issue_id")
+@click.argument("verdict", type=click.Choice(["accept", "reject"]))
+@_config
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def feedback_command(issue_id: str, verdict: str, config_path: str | None, as_json: bool) -> None:
+    """Accept or reject the proposed fix of ISSUE_ID; later rankings learn from it."""
+    result = record_feedback(
+        issue_id, "accept" if verdict == "accept" else "reject", settings=load_settings(config_path)
+    )
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        click.echo(
+            f"{issue_id}: fix {verdict}ed"
+            + (f" (template {result['template']})" if result["template"] else "")
+        )

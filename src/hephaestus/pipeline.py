@@ -1,0 +1,216 @@
+"""The stage runner: moves records source -> raw -> structured/errors -> store over any Bus.
+
+Each step reads a batch, writes its outputs, flushes them, and only then commits the input
+offsets (at-least-once; sinks are idempotent). Poison records go to the dead-letter topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from hephaestus.bus import DEAD_LETTER, ERRORS, RAW_LOGS, STRUCTURED_LOGS, Bus, Consumer, Message, Producer
+from hephaestus.collect import FileSource
+from hephaestus.errors import PermanentError
+from hephaestus.process.processor import Processor
+from hephaestus.records import ErrorEvent, RawLog, StructuredLog
+from hephaestus.store import Store
+
+__all__ = ["Pipeline", "PipelineStats", "dead_letter"]
+
+ORIGIN = "hephaestus-origin"
+
+
+@dataclass
+class PipelineStats:
+    records: int = 0
+    structured: int = 0
+    errors: int = 0
+    dead_letters: int = 0
+    events_counted: int = 0
+    fingerprints: set[str] = field(default_factory=set)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "records": self.records,
+            "structured": self.structured,
+            "errors": self.errors,
+            "dead_letters": self.dead_letters,
+            "events_counted": self.events_counted,
+        }
+
+
+def dead_letter(producer: Producer, topic: str, message: Message, reason: str) -> None:
+    """Send `message` unchanged to the dead-letter topic, with why and where it came from."""
+    headers = dict(message.headers)
+    headers.update(
+        {
+            "dlq-reason": reason[:1000],
+            "dlq-topic": message.topic,
+            "dlq-partition": str(message.partition),
+            "dlq-offset": str(message.offset),
+        }
+    )
+    producer.produce(topic, message.value, key=message.key, headers=headers)
+
+
+class Pipeline:
+    """Runs any subset of the stages; `prefix` namespaces the topics (tests, multi-tenant)."""
+
+    def __init__(
+        self,
+        *,
+        bus: Bus,
+        store: Store | None,
+        processor: Processor | None = None,
+        prefix: str = "",
+        group_prefix: str = "hephaestus",
+        batch_size: int = 1000,
+    ) -> None:
+        self.bus = bus
+        self.store = store
+        self.processor = processor
+        self.batch_size = batch_size
+        self.raw, self.structured = prefix + RAW_LOGS, prefix + STRUCTURED_LOGS
+        self.errors, self.dlq = prefix + ERRORS, prefix + DEAD_LETTER
+        bus.ensure_topics([self.raw, self.structured, self.errors, self.dlq])
+        self.producer = bus.producer()
+        self.group_prefix = group_prefix
+        self._consumers: dict[str, Consumer] = {}
+        self.stats = PipelineStats()
+        self.on_progress: Callable[[str, int], None] | None = None
+
+    def _consumer(self, group: str, topic: str) -> Consumer:
+        if group not in self._consumers:
+            self._consumers[group] = self.bus.consumer(f"{self.group_prefix}.{group}", [topic])
+        return self._consumers[group]
+
+    # --- collect -----------------------------------------------------------------------------
+    def collect_once(self, source: FileSource) -> int:
+        """Produce what the source has now; checkpoint only after the bus made it durable."""
+        n = 0
+        for item in source.read():
+            value = item.raw.model_dump_json().encode("utf-8")
+            key = item.raw.source.encode("utf-8")
+            self.producer.produce(self.raw, value, key=key, headers={ORIGIN: item.origin})
+            n += 1
+            if n % self.batch_size == 0:
+                self.producer.flush()
+                source.commit()
+        self.producer.flush()
+        source.commit()
+        self.stats.records += n
+        if n and self.on_progress:
+            self.on_progress("collect", n)
+        return n
+
+    # --- process -----------------------------------------------------------------------------
+    def process_once(self) -> int:
+        if self.processor is None:
+            raise RuntimeError("process_once needs a Processor")
+        consumer = self._consumer("processor", self.raw)
+        batch = consumer.poll_batch(self.batch_size, timeout=0.5)
+        for msg in batch:
+            try:
+                raw = RawLog.model_validate_json(msg.value)
+                outputs = self.processor.process(raw, origin=msg.headers.get(ORIGIN))
+            except ValidationError as exc:
+                self._dead(msg, f"not a RawLog: {exc.errors()[0]['msg']}")
+                continue
+            except PermanentError as exc:
+                self._dead(msg, f"permanent: {exc}")
+                continue
+            except Exception as exc:  # an unexpected bug must not lose the record either
+                self._dead(msg, f"internal error: {exc.__class__.__name__}: {exc}")
+                continue
+            for out in outputs:
+                log = out.structured
+                self.producer.produce(
+                    self.structured, log.model_dump_json().encode(), key=log.log_id.encode()
+                )
+                self.stats.structured += 1
+                if out.event is not None:
+                    ev = out.event
+                    self.producer.produce(
+                        self.errors, ev.model_dump_json().encode(), key=ev.fingerprint.encode()
+                    )
+                    self.stats.errors += 1
+        self.producer.flush()
+        if batch:
+            consumer.commit(batch)
+            if self.on_progress:
+                self.on_progress("process", len(batch))
+        return len(batch)
+
+    def _dead(self, msg: Message, reason: str) -> None:
+        dead_letter(self.producer, self.dlq, msg, reason)
+        self.stats.dead_letters += 1
+
+    # --- analyze -----------------------------------------------------------------------------
+    def analyze_once(self) -> int:
+        if self.store is None:
+            raise RuntimeError("analyze_once needs a Store")
+        consumer = self._consumer("analyzer", self.errors)
+        batch = consumer.poll_batch(self.batch_size, timeout=0.5)
+        events: list[ErrorEvent] = []
+        for msg in batch:
+            try:
+                events.append(ErrorEvent.model_validate_json(msg.value))
+            except ValidationError as exc:
+                self._dead(msg, f"not an ErrorEvent: {exc.errors()[0]['msg']}")
+        self.producer.flush()
+        self.stats.events_counted += self.store.record_events(events)
+        self.stats.fingerprints.update(e.fingerprint for e in events)
+        if batch:
+            consumer.commit(batch)
+        return len(batch)
+
+    def index_once(self) -> int:
+        """Keep structured logs with trace ids in the store (related-logs context)."""
+        if self.store is None:
+            raise RuntimeError("index_once needs a Store")
+        consumer = self._consumer("indexer", self.structured)
+        batch = consumer.poll_batch(self.batch_size, timeout=0.5)
+        logs: list[StructuredLog] = []
+        for msg in batch:
+            try:
+                logs.append(StructuredLog.model_validate_json(msg.value))
+            except ValidationError as exc:
+                self._dead(msg, f"not a StructuredLog: {exc.errors()[0]['msg']}")
+        self.producer.flush()
+        self.store.record_logs(logs)
+        if batch:
+            consumer.commit(batch)
+        return len(batch)
+
+    def drain(self, *, collect: FileSource | None = None, process: bool = True, analyze: bool = True) -> int:
+        """Run the enabled steps until none of them finds work; returns records moved."""
+        total = 0
+        while True:
+            moved = self.collect_once(collect) if collect is not None else 0
+            if process:
+                moved += self.process_once()
+            if analyze:
+                moved += self.analyze_once() + self.index_once()
+            total += moved
+            if moved == 0:
+                return total
+
+    def dead_letters(self) -> list[dict[str, str]]:
+        """Everything in the dead-letter topic (for reports and tests)."""
+        consumer = self.bus.consumer(f"{self.group_prefix}.dlq-reader.{id(self)}", [self.dlq])
+        out = []
+        while batch := consumer.poll_batch(1000, timeout=0.5):
+            out += [
+                {"reason": m.headers.get("dlq-reason", ""), "value": m.value.decode("utf-8", "replace")}
+                for m in batch
+            ]
+        consumer.close()
+        return out
+
+    def close(self) -> None:
+        self.producer.flush()
+        for consumer in self._consumers.values():
+            consumer.close()

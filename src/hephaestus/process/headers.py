@@ -1,0 +1,203 @@
+"""Header-line formats: LogPAI `<Date> <Time> <Level> <Component>: <Content>` patterns and detection.
+
+Fed the first line of a record by formats.parse_record; feeds it HeaderFields. Knows Python logging,
+log4j/logback, syslog RFC 3164/5424, Apache/nginx access and error logs, and a timestamp+level fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+__all__ = ["HeaderFields", "LogFormat", "compile_log_format", "detect", "normalize_level", "parse_timestamp"]
+
+_LEVEL_ALIASES = {
+    "WARN": "WARNING", "ERR": "ERROR", "CRIT": "CRITICAL", "EMERGENCY": "EMERG", "INFORMATION": "INFO",
+    "E": "ERROR", "W": "WARNING", "I": "INFO", "D": "DEBUG", "V": "TRACE", "F": "FATAL", "EROR": "ERROR",
+}  # fmt: skip
+_SYSLOG_SEVERITY = ("EMERG", "ALERT", "CRITICAL", "ERROR", "WARNING", "NOTICE", "INFO", "DEBUG")
+_LVL = (
+    r"(?P<level>(?i:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|CRIT(?:ICAL)?"
+    r"|FATAL|SEVERE|PANIC|EMERG|ALERT))"
+)
+_TS = r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[,.]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)"
+_DETECTORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rx))
+    for name, rx in (
+        ("syslog5424", r"^<(?P<pri>\d{1,3})>1 (?P<ts>\S+) (?P<host>\S+) (?P<component>\S+) (?P<pid>\S+) "
+                       r"(?P<msgid>\S+) (?:-|(?:\[.*?\])+)\s?(?P<msg>.*)$"),
+        ("syslog3164", r"^(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}) "
+                       r"(?P<host>\S+) (?P<component>[^\s:\[]+)(?:\[(?P<pid>\d+)\])?: (?P<msg>.*)$"),
+        ("access", r'^(?P<client>\S+) \S+ (?P<user>\S+) \[(?P<ts>[^\]]+)\] (?P<msg>"[^"]*" (?P<status>\d{3}) '
+                   r"(?:\d+|-).*)$"),
+        ("apache_error", r"^\[(?P<ts>[^\]]+)\] \[(?:(?P<component>[\w-]+):)?(?P<level>\w+)\]"
+                         r"(?: \[pid (?P<pid>\d+)(?::tid (?P<thread>\d+))?\])?"
+                         r"(?: \[client [^\]]+\])? (?P<msg>.*)$"),
+        ("nginx_error", r"^(?P<ts>\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) \[(?P<level>\w+)\] "
+                        r"(?P<pid>\d+)#(?P<thread>\d+): (?:\*\d+ )?(?P<msg>.*)$"),
+        ("spring", _TS + r"\s+" + _LVL + r" (?P<pid>\d+) --- \[\s*(?P<thread>[^\]]*)\] "
+                   r"(?P<component>\S+)\s*: (?P<msg>.*)$"),
+        ("python", "^" + _TS + r"\s+" + _LVL + r"\s+(?P<component>[\w.$<>\[\]-]+):\s(?P<msg>.*)$"),
+        ("python_dash", "^" + _TS + r" - (?P<component>\S+) - " + _LVL + r" - (?P<msg>.*)$"),
+        ("log4j", "^" + _TS + r"\s+\[(?P<thread>[^\]]+)\]\s+" + _LVL
+                  + r"\s+(?P<component>\S+)\s+-\s(?P<msg>.*)$"),
+        ("log4j_level_first", "^" + _TS + r"\s+" + _LVL + r"\s+\[(?P<thread>[^\]]+)\]\s+"
+                              r"(?P<component>\S+?):?\s+(?:-\s)?(?P<msg>.*)$"),
+        ("timestamp_level", "^" + _TS + r"\s+\[?" + _LVL + r"\]?:?\s+(?P<msg>.*)$"),
+        ("level_first", r"^\[?" + _LVL + r"\]?:\s*(?P<msg>.*)$"),
+        ("timestamp", "^" + _TS + r"\s+(?P<msg>.*)$"),
+    )
+)  # fmt: skip
+_TS_FORMATS = ("%d/%b/%Y:%H:%M:%S %z", "%Y/%m/%d %H:%M:%S", "%a %b %d %H:%M:%S.%f %Y", "%a %b %d %H:%M:%S %Y",
+               "%b %d %H:%M:%S", "%y%m%d %H%M%S", "%Y%m%d %H:%M:%S")  # fmt: skip
+_NAME_ROLES = {
+    "content": "msg", "message": "msg", "level": "level", "severity": "level", "state": "level",
+    "component": "component", "logger": "component", "program": "component", "pid": "pid",
+    "thread": "thread", "tid": "thread", "traceid": "trace_id", "trace_id": "trace_id",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HeaderFields:
+    """What a header pattern extracted from one line."""
+
+    format: str
+    message: str
+    timestamp: datetime | None = None
+    level: str | None = None
+    component: str | None = None
+    pid: int | None = None
+    thread: str | None = None
+    trace_id: str | None = None
+    status: int | None = None
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+def normalize_level(raw: str) -> str | None:
+    """Upper-case level name with common aliases folded (warn -> WARNING, E -> ERROR, 3 -> ERROR)."""
+    value = raw.strip().upper()
+    if not value:
+        return None
+    if value.isdigit() and len(value) == 1 and int(value) < 8:
+        return _SYSLOG_SEVERITY[int(value)]
+    return _LEVEL_ALIASES.get(value, value)
+
+
+def parse_timestamp(raw: str) -> datetime | None:
+    """Parse the usual log timestamp shapes; naive results are taken as UTC; None if unparseable."""
+    text = raw.strip()
+    if not text or len(text) > 64:
+        return None
+    parsed: datetime | None = None
+    try:
+        if text.replace(".", "", 1).isdigit():
+            value = float(text)
+            parsed = datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=UTC)
+        else:
+            parsed = datetime.fromisoformat(text.replace(",", "."))
+    except (ValueError, OverflowError, OSError):
+        for fmt in _TS_FORMATS:
+            try:
+                parsed = datetime.strptime(text, fmt)
+            except ValueError:
+                continue
+            if parsed.year == 1900:
+                parsed = parsed.replace(year=datetime.now(UTC).year)
+            break
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _fields_from(name: str, groups: Mapping[str, str | None], extra: Mapping[str, str]) -> HeaderFields:
+    pri = groups.get("pri")
+    level = groups.get("level")
+    lvl = normalize_level(level) if level else None
+    if lvl is None and pri is not None and pri.isdigit():
+        lvl = _SYSLOG_SEVERITY[int(pri) % 8]
+    pid = groups.get("pid")
+    status = groups.get("status")
+    ts = groups.get("ts")
+    return HeaderFields(
+        format=name,
+        message=(groups.get("msg") or "").strip(),
+        timestamp=parse_timestamp(ts) if ts else None,
+        level=lvl,
+        component=groups.get("component") or None,
+        pid=int(pid) if pid and pid.isdigit() else None,
+        thread=groups.get("thread") or None,
+        trace_id=groups.get("trace_id") or None,
+        status=int(status) if status else None,
+        fields=extra,
+    )
+
+
+def detect(line: str) -> HeaderFields | None:
+    """Try every known header shape in turn; None when the line has no recognisable header."""
+    for name, rx in _DETECTORS:
+        m = rx.match(line)
+        if m:
+            groups = m.groupdict()
+            extra = {k: v for k, v in groups.items() if v and k in ("host", "client", "user", "msgid")}
+            return _fields_from(name, groups, extra)
+    return None
+
+
+class LogFormat:
+    """A LogPAI header pattern such as `<Date> <Time> <Level> <Component>: <Content>`.
+
+    `<Name>` fields match lazily, runs of spaces match any whitespace, the rest is a regex. `Content`
+    is the message; Date/Time/Timestamp join into the timestamp; Level, Component, Pid, Thread map by name.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        if "<Content>" not in pattern:
+            raise ValueError(f"log format {pattern!r} has no <Content> field")
+        self.pattern = pattern
+        self.names: list[str] = []
+        regex = ""
+        for k, part in enumerate(re.split(r"(<[^<>]+>)", pattern)):
+            if k % 2 == 0:
+                regex += re.sub(" +", r"\\s+", part)
+            else:
+                name = part[1:-1]
+                regex += f"(?P<{name}>.*?)"
+                self.names.append(name)
+        try:
+            self.regex = re.compile("^" + regex + "$")
+        except re.error as exc:
+            raise ValueError(f"log format {pattern!r} is not a valid pattern: {exc}") from exc
+
+    def split(self, line: str) -> dict[str, str] | None:
+        """The raw named fields of `line`, or None if it does not match the pattern."""
+        m = self.regex.match(line.strip())
+        return {k: v for k, v in m.groupdict().items() if v is not None} if m else None
+
+    def parse(self, line: str) -> HeaderFields | None:
+        """Map the named fields onto HeaderFields; None if `line` does not match."""
+        raw = self.split(line)
+        if raw is None:
+            return None
+        groups: dict[str, str | None] = {}
+        ts_parts: list[str] = []
+        extra: dict[str, str] = {}
+        for name, value in raw.items():
+            role = _NAME_ROLES.get(name.lower())
+            if role is not None:
+                groups[role] = value
+            elif name.lower() in ("date", "time", "timestamp", "datetime"):
+                ts_parts.append(value)
+            else:
+                extra[name] = value
+        fields = _fields_from("logpai", groups, extra)
+        if ts_parts:
+            ts = parse_timestamp(" ".join(ts_parts)) or parse_timestamp(ts_parts[-1])
+            fields = HeaderFields(**{**fields.__dict__, "timestamp": ts})
+        return fields
+
+
+def compile_log_format(pattern: str) -> LogFormat:
+    """Build a LogFormat; raises ValueError for a pattern without <Content> or with a broken regex."""
+    return LogFormat(pattern)

@@ -1,0 +1,106 @@
+"""Generic variable masking: replaces numbers, hex, IPs, paths, UUIDs, durations, ... by `<*>`.
+
+Fed message content by the template miner (or anyone who wants a masked line); feeds it tokens.
+Works per whitespace token with a bounded cache, so repeated words cost one dict lookup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = ["WILDCARD", "Masker", "tokenize"]
+
+WILDCARD = "<*>"
+
+_OPEN = "([{\"'<"
+_CLOSE = ")]}\"',.;:>!?"
+# Whole-token variables (after trimming brackets/quotes/trailing punctuation).
+_WHOLE = re.compile(
+    r"""^(?:
+      [-+]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][-+]?\d+)?(?:[a-zA-Z%µ]{1,5})?   # 12, -3.5, 1,024, 5ms, 12KB, 40%
+    | 0[xX][0-9a-fA-F]+                                                        # 0x1f
+    | [0-9a-fA-F]{8,}                                                          # long hex / hashes
+    | [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}  # UUID
+    | (?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}                                   # MAC
+    | /?(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?                                        # IPv4[:port]
+    | [0-9a-fA-F]*:[0-9a-fA-F:]*:[0-9a-fA-F:.]*                                 # IPv6 / hh:mm:ss
+    | \d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[T\-.]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:[.,]\d+)?)?)?  # dates
+    | [a-zA-Z][a-zA-Z0-9+.-]*://\S+                                             # URLs
+    | (?:[A-Za-z]:)?(?:[\\/][\w.@%+~$-]+){2,}[\\/]?                             # paths
+    )$""",
+    re.VERBOSE,
+)
+_SPLIT = re.compile(r"([:=,/@#()\[\]{}|;\"'<>])")
+_WORD_WITH_VERSION = re.compile(r"^[A-Za-z_]*[A-Za-z]\d[A-Za-z_]*$|^[A-Za-z_]*[A-Za-z]\d$")
+_ONLY_WILD = re.compile(r"^(?:<\*>|[-:=,./@#_|+])+$")
+
+
+def tokenize(text: str) -> list[str]:
+    """Whitespace tokens (the unit the miner compares)."""
+    return text.split()
+
+
+class Masker:
+    """Token masker with a bounded memo; `extra` adds (regex, replacement) rules applied to whole text."""
+
+    def __init__(self, *, max_cache: int = 200_000, extra: Sequence[tuple[str, str]] = ()) -> None:
+        self._cache: dict[str, str] = {}
+        self._max_cache = max_cache
+        self._extra = [(re.compile(rx), repl) for rx, repl in extra]
+
+    def mask_tokens(self, text: str) -> list[str]:
+        """Split `text` on whitespace and mask each token."""
+        for rx, repl in self._extra:
+            text = rx.sub(repl, text)
+        cache = self._cache
+        out: list[str] = []
+        append = out.append
+        for tok in text.split():
+            masked = cache.get(tok)
+            if masked is None:
+                masked = self.mask_token(tok)
+                if len(cache) >= self._max_cache:
+                    cache.clear()
+                cache[tok] = masked
+            append(masked)
+        return out
+
+    def mask(self, text: str) -> str:
+        """The masked text, tokens joined by single spaces."""
+        return " ".join(self.mask_tokens(text))
+
+    @staticmethod
+    def mask_token(token: str) -> str:
+        """Mask one whitespace-free token (uncached)."""
+        if not any(c.isdigit() for c in token) and "/" not in token and "\\" not in token:
+            return token
+        start, end = 0, len(token)
+        while start < end and token[start] in _OPEN:
+            start += 1
+        while end > start and token[end - 1] in _CLOSE:
+            end -= 1
+        core = token[start:end]
+        if not core:
+            return token
+        if _WHOLE.match(core):
+            return token[:start] + WILDCARD + token[end:]
+        parts = _SPLIT.split(core)
+        changed = False
+        for i in range(0, len(parts), 2):
+            part = parts[i]
+            if part and _is_variable(part):
+                parts[i] = WILDCARD
+                changed = True
+        if not changed:
+            return token
+        masked = "".join(parts)
+        if _ONLY_WILD.match(masked):
+            masked = WILDCARD
+        return token[:start] + masked + token[end:]
+
+
+def _is_variable(part: str) -> bool:
+    if not any(c.isdigit() for c in part):
+        return False
+    return not _WORD_WITH_VERSION.match(part)  # Slf4jLogger, SOCKS5, eth0, IPv4 stay words

@@ -1,0 +1,219 @@
+"""The PROCESS stage: one RawLog in, one Processed (StructuredLog + template + detection) out.
+
+Fed RawLogs (whole records, see multiline.py) by the pipeline or `hephaestus parse`; feeds the
+structured topic and, when a rule fires, an ErrorEvent to analysis. Format, trace, template, rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+
+from hephaestus.analyze.fingerprint import fingerprint
+from hephaestus.errors import ConfigError, PermanentError
+from hephaestus.process.detect import DEFAULT_RULES, Detector, Rule, Signals, load_rules
+from hephaestus.process.formats import ParsedLine, compile_log_format, parse_record
+from hephaestus.process.headers import normalize_level
+from hephaestus.process.stacktrace import ParsedTrace, parse_stack_trace
+from hephaestus.process.templates import TemplateMiner
+from hephaestus.records import ErrorDetails, ErrorEvent, LogContext, RawLog, SourceInfo, StructuredLog
+from hephaestus.settings import ProcessSettings
+from hephaestus.stages import Transform
+
+__all__ = ["Processed", "Processor", "application_from_source", "log_id_for", "sanitize"]
+
+_MAX_TEMPLATE_INPUT = 4096  # characters of content given to the miner; the rest is not templated
+_BINARY_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class Processed:
+    """One processed record; `event` is set exactly when `is_error`; `parse_error` marks damaged input."""
+
+    structured: StructuredLog
+    template: str
+    template_id: str
+    is_error: bool
+    rule: str | None
+    event: ErrorEvent | None
+    parse_error: str | None = None
+
+
+def log_id_for(item: RawLog, *, origin: str | None = None) -> str:
+    """Deterministic id: sha256 of `origin`, else of source|timestamp|message (24 hex chars)."""
+    basis = origin or f"{item.source}|{item.timestamp.isoformat()}|{item.message}"
+    return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def application_from_source(source: str) -> str:
+    """`/var/log/shop.log` -> `shop`; falls back to the source itself, then `unknown`."""
+    stem = PurePosixPath(source.replace("\\", "/").rstrip("/")).stem
+    return stem or source or "unknown"
+
+
+def sanitize(text: str) -> tuple[str, str | None]:
+    """Replace lone surrogates and control bytes; returns the clean text and a parse-error reason."""
+    reason: str | None = None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+        reason = "invalid UTF-8 (replaced)"
+    bad = sum(1 for c in text if _is_control(c) or c == "\ufffd")
+    if bad:
+        text = "".join("\ufffd" if _is_control(c) else c for c in text)
+        if reason is None:
+            reason = "binary data" if bad > _BINARY_SHARE * len(text) else "control characters (replaced)"
+    return text, reason
+
+
+def _is_control(c: str) -> bool:
+    return (c < " " and c not in "\t\n\r") or c == "\x7f"
+
+
+class Processor(Transform[RawLog, Processed]):
+    """Parses, templates and classifies records. Not thread-safe: one per consumer thread."""
+
+    name = "processor"
+
+    def __init__(
+        self,
+        *,
+        settings: ProcessSettings | None = None,
+        application: str | None = None,
+        miner: TemplateMiner | None = None,
+        rules: list[Rule] | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or ProcessSettings()
+        self.application = application
+        self.miner = miner or TemplateMiner(similarity_threshold=self.settings.similarity_threshold)
+        try:
+            self.log_format = (
+                compile_log_format(self.settings.log_format) if self.settings.log_format else None
+            )
+        except ValueError as exc:
+            raise ConfigError(f"invalid process.log_format: {exc}") from exc
+        if rules is None:
+            rules = load_rules(self.settings.rules_file) if self.settings.rules_file else list(DEFAULT_RULES)
+        self.detector = Detector(rules=rules)
+
+    def process(self, item: RawLog, *, origin: str | None = None) -> list[Processed]:
+        """Turn one RawLog into one Processed; PermanentError only for a record with no text at all."""
+        self.counters.add(received=1)
+        if not isinstance(item, RawLog):
+            self.counters.add(errored=1)
+            raise PermanentError(f"processor expects a RawLog, got {type(item).__name__}")
+        if not item.message.strip():
+            self.counters.add(errored=1)
+            raise PermanentError("empty log message: nothing to parse")
+        text, damage = sanitize(item.message)
+        parsed = parse_record(text, log_format=self.log_format)
+        trace = parse_stack_trace(text)
+        if trace is None and parsed.exception:
+            trace = parse_stack_trace(parsed.exception)
+        content = parsed.message.split("\n", 1)[0].strip()[:_MAX_TEMPLATE_INPUT]
+        match = self.miner.add(content)
+        level = parsed.level or (normalize_level(item.level) if item.level else None)
+        signals = Signals(
+            level=level,
+            message=content,
+            template=match.template,
+            has_exception=trace is not None or bool(parsed.exception),
+            status=parsed.status,
+            fields={**parsed.fields, "format": parsed.format, "component": parsed.component or ""},
+        )
+        rule = self.detector.detect(signals)
+        parse_error = damage or parsed.parse_error
+        structured = self._structured(item, parsed, trace, level, origin=origin, parse_error=parse_error)
+        event = None
+        if rule is not None:
+            event = self._event(structured, trace, match.template, match.template_id, rule, item)
+        self.counters.add(sent=1)
+        return [
+            Processed(
+                structured=structured,
+                template=match.template,
+                template_id=match.template_id,
+                is_error=rule is not None,
+                rule=rule,
+                event=event,
+                parse_error=parse_error,
+            )
+        ]
+
+    # ------------------------------------------------------------------ builders
+    def _structured(
+        self,
+        item: RawLog,
+        parsed: ParsedLine,
+        trace: ParsedTrace | None,
+        level: str | None,
+        *,
+        origin: str | None,
+        parse_error: str | None,
+    ) -> StructuredLog:
+        info: dict[str, object] = {}
+        pid = parsed.pid if parsed.pid is not None else item.metadata.process_id
+        thread = parsed.thread or item.metadata.thread_id
+        trace_id = parsed.trace_id or item.metadata.trace_id
+        for key, value in (("pid", pid), ("thread", thread), ("trace_id", trace_id)):
+            if value is not None:
+                info[key] = value
+        info["format"] = parsed.format
+        if parse_error:
+            info["parse_error"] = parse_error
+        return StructuredLog(
+            log_id=log_id_for(item, origin=origin),
+            original_timestamp=parsed.timestamp,
+            processing_timestamp=datetime.now(UTC),
+            source=SourceInfo(
+                application=self.application or application_from_source(item.source),
+                host=item.host,
+                component=parsed.component,
+            ),
+            error=ErrorDetails(
+                level=level,
+                type=trace.error_type if trace else None,
+                message=parsed.message,
+                stack_trace=trace.text if trace else parsed.exception,
+            ),
+            context=LogContext(process_info=info),
+        )
+
+    @staticmethod
+    def _event(
+        structured: StructuredLog,
+        trace: ParsedTrace | None,
+        template: str,
+        template_id: str,
+        rule: str,
+        item: RawLog,
+    ) -> ErrorEvent:
+        error_type = trace.error_type if trace else None
+        frames = trace.frames if trace else ()
+        application = structured.source.application
+        trace_id = structured.context.process_info.get("trace_id")
+        return ErrorEvent(
+            event_id=structured.log_id,
+            fingerprint=fingerprint(
+                error_type=error_type, frames=frames, template=template, application=application
+            ),
+            log_id=structured.log_id,
+            timestamp=structured.original_timestamp or item.timestamp,
+            application=application,
+            host=structured.source.host,
+            level=structured.error.level,
+            error_type=error_type,
+            message=(
+                trace.message if trace and trace.message else structured.error.message.split("\n", 1)[0]
+            ),
+            template=template,
+            template_id=template_id,
+            rule=rule,
+            frames=frames,
+            stack_trace=structured.error.stack_trace,
+            trace_id=str(trace_id) if trace_id is not None else None,
+        )

@@ -1,0 +1,135 @@
+"""The long-running pipeline (`hephaestus run` and the per-stage services): follows the
+configured files and keeps collect -> process -> analyze -> solve going until stopped.
+
+State lives in the store (issues, checkpoints) and the bus (offsets), so a restart resumes
+without losing or re-counting a line. Fed by settings; feeds the store.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hephaestus.bus import Bus
+from hephaestus.bus.local import LocalBus
+from hephaestus.collect import FileSource
+from hephaestus.errors import ConfigError, RetryableError
+from hephaestus.pipeline import Pipeline
+from hephaestus.process.processor import Processor
+from hephaestus.settings import Settings
+from hephaestus.store import Store
+
+__all__ = ["ALL_STAGES", "RunStats", "open_bus", "run_pipeline"]
+
+ALL_STAGES = frozenset({"collect", "process", "analyze", "solve"})
+_MAX_BACKOFF_S = 30.0
+
+
+@dataclass
+class RunStats:
+    iterations: int = 0
+    moved: int = 0
+    solved: int = 0
+    retries: int = 0
+
+
+def open_bus(settings: Settings) -> Bus:
+    if settings.bus.kind == "kafka":
+        from hephaestus.bus.kafka import KafkaBus  # noqa: PLC0415 - optional heavy import
+
+        return KafkaBus(settings.kafka)
+    return LocalBus(settings.bus_path, partitions=settings.bus.partitions)
+
+
+def run_pipeline(
+    settings: Settings,
+    *,
+    stop: threading.Event,
+    stages: frozenset[str] = ALL_STAGES,
+    on_iteration: Callable[[RunStats], None] | None = None,
+) -> RunStats:
+    """Run the enabled stages until `stop` is set; flushes and commits before returning."""
+    unknown = stages - ALL_STAGES
+    if unknown:
+        raise ConfigError(f"unknown stage(s): {', '.join(sorted(unknown))}")
+    if "collect" in stages and not settings.collect.files:
+        raise ConfigError(
+            "no files to follow: set collect.files in the config (or HEPHAESTUS_COLLECT__FILES)"
+        )
+    repo = Path(settings.repo).resolve() if settings.repo else None
+    if "solve" in stages and repo is not None and not repo.is_dir():
+        raise ConfigError(f"repo is not a directory: {repo}")
+    store = Store(settings.store_url)
+    bus = open_bus(settings)
+    processor = Processor(settings=settings.process, application=settings.collect.application or None)
+    prefix = settings.kafka.topic_prefix if settings.bus.kind == "kafka" else ""
+    pipeline = Pipeline(
+        bus=bus, store=store, processor=processor, prefix=prefix, group_prefix=settings.kafka.group_prefix
+    )
+    source = None
+    if "collect" in stages:
+        source = FileSource(
+            [Path(f) for f in settings.collect.files],
+            follow=True,
+            checkpoints=store,
+            max_record_lines=settings.collect.max_record_lines,
+            idle_flush_s=max(1.0, 2 * settings.collect.poll_interval_s),
+        )
+    stats = RunStats()
+    backoff = 0.5
+    try:
+        while not stop.is_set():
+            try:
+                moved = _iterate(pipeline, source, stages)
+                if "solve" in stages and repo is not None and settings.repair.enabled:
+                    stats.solved += _solve_new(store, repo, settings, stop)
+                backoff = 0.5
+            except RetryableError:
+                stats.retries += 1
+                stop.wait(backoff)
+                backoff = min(backoff * 2, _MAX_BACKOFF_S)
+                continue
+            stats.iterations += 1
+            stats.moved += moved
+            if on_iteration:
+                on_iteration(stats)
+            if moved == 0:
+                stop.wait(settings.collect.poll_interval_s)
+    finally:
+        pipeline.close()
+        bus.close()
+        store.close()
+    return stats
+
+
+def _iterate(pipeline: Pipeline, source: FileSource | None, stages: frozenset[str]) -> int:
+    moved = 0
+    if source is not None:
+        if not source.started:
+            source.start()
+        moved += pipeline.collect_once(source)
+    if "process" in stages:
+        moved += pipeline.process_once()
+    if "analyze" in stages:
+        moved += pipeline.analyze_once() + pipeline.index_once()
+    return moved
+
+
+def _solve_new(store: Store, repo: Path, settings: Settings, stop: threading.Event) -> int:
+    from hephaestus.service import solve  # noqa: PLC0415 - service imports this module's peers
+
+    solved = 0
+    for issue in store.issues(status="open", limit=100):
+        if stop.is_set():
+            break
+        if store.solution(issue.id) is not None or store.diagnosis(issue.id) is not None:
+            continue
+        started = time.monotonic()
+        solution, diagnosis = solve(issue, repo, settings=settings, store=store)
+        if solution is None and diagnosis is None:
+            store.set_diagnosis(issue.id, f"no fix found ({time.monotonic() - started:.1f}s)")
+        solved += 1
+    return solved

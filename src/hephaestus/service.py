@@ -1,0 +1,180 @@
+"""Use cases shared by every face (CLI, HTTP API, MCP): analyze logs, run the pipeline, list
+issues, record feedback. Faces only parse arguments and render what these return.
+
+Fed by settings and paths; drives collect -> process -> analyze -> repair -> validate.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from hephaestus.bus.local import LocalBus
+from hephaestus.collect import FileSource
+from hephaestus.collect.files import validate_log_path
+from hephaestus.errors import InputError
+from hephaestus.pipeline import Pipeline
+from hephaestus.process.processor import Processor
+from hephaestus.records import Issue, Solution
+from hephaestus.settings import Settings
+from hephaestus.store import Store
+
+__all__ = [
+    "AnalysisReport",
+    "IssueReport",
+    "Progress",
+    "analyze_logs",
+    "open_store",
+    "record_feedback",
+    "solve",
+]
+
+Progress = Callable[[str, int, int | None], None]
+"""progress(phase, done, total): phase is "read" (bytes) or "solve" (issues)."""
+
+
+@dataclass
+class IssueReport:
+    issue: Issue
+    solution: Solution | None
+    diagnosis: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        i, s = self.issue, self.solution
+        return {
+            "id": i.id,
+            "fingerprint": i.fingerprint,
+            "title": i.title,
+            "error_type": i.error_type,
+            "count": i.count,
+            "severity": i.severity,
+            "first_seen": i.first_seen.isoformat(),
+            "last_seen": i.last_seen.isoformat(),
+            "solution": None
+            if s is None
+            else {
+                "status": s.status,
+                "provider": s.provider,
+                "patch": s.patch,
+                "score": round(s.score, 4),
+                "explanation": s.explanation,
+            },
+            "diagnosis": self.diagnosis,
+        }
+
+
+@dataclass
+class AnalysisReport:
+    issues: list[IssueReport]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"issues": [r.as_json() for r in self.issues], "stats": self.stats}
+
+
+_SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def open_store(settings: Settings) -> Store:
+    return Store(settings.store_url)
+
+
+def check_repo(repo: Path) -> Path:
+    if not repo.exists():
+        raise InputError(f"repository not found: {repo}")
+    if not repo.is_dir():
+        raise InputError(f"--repo must be a directory: {repo}")
+    return repo.resolve()
+
+
+def solve(
+    issue: Issue, repo: Path, *, settings: Settings, store: Store, test_cmd: str | None = None
+) -> tuple[Solution | None, str | None]:
+    """Generate and validate a fix for one issue with the built-in engine; persist the outcome."""
+    from hephaestus.repair import RepairEngine  # noqa: PLC0415 - libcst only when fixing
+    from hephaestus.validate import Validator, solve_offline  # noqa: PLC0415
+
+    feedback = store.feedback_counts()
+    weights = {t: (1 + a) / (2 + n) * 2 for t, (a, n) in feedback.items()}
+    engine = RepairEngine(template_weights=weights)
+    validator = Validator(
+        test_cmd=test_cmd or settings.repair.test_cmd,
+        timeout_s=settings.repair.timeout_s,
+        memory_mb=settings.repair.memory_mb,
+    )
+    solution, diagnosis = solve_offline(issue, repo, engine=engine, validator=validator)
+    if solution is not None:
+        store.save_solution(solution)
+    store.set_diagnosis(issue.id, diagnosis)
+    return solution, diagnosis
+
+
+def analyze_logs(
+    paths: list[Path],
+    *,
+    settings: Settings,
+    repo: Path | None,
+    test_cmd: str | None = None,
+    fix: bool = True,
+    progress: Progress | None = None,
+) -> AnalysisReport:
+    """Parse `paths`, group errors into issues (persisted in the store) and, when `repo` is
+    given and `fix` is on, propose and validate a fix per issue on a throwaway copy of `repo`."""
+    started = time.perf_counter()
+    for path in paths:
+        validate_log_path(path)
+    repo_dir = check_repo(repo) if repo is not None else None
+    store = open_store(settings)
+    bus = LocalBus(":memory:", partitions=settings.bus.partitions)
+    processor = Processor(settings=settings.process, application=settings.collect.application or None)
+    pipeline = Pipeline(bus=bus, store=store, processor=processor)
+    source = FileSource(paths, follow=False, max_record_lines=settings.collect.max_record_lines)
+    source.start()
+    total_bytes = sum(p.stat().st_size for p in paths)
+    if progress:
+        pipeline.on_progress = lambda _phase, _n: progress("read", source.bytes_read, total_bytes)
+    pipeline.drain(collect=source)
+    dead = pipeline.dead_letters()
+    issues = [store.issue(f"HEP-{fp[:8]}") for fp in sorted(pipeline.stats.fingerprints)]
+    issues.sort(key=lambda i: (_SEVERITY_ORDER[i.severity], -i.count, i.id))
+    reports: list[IssueReport] = []
+    solve_started = time.perf_counter()
+    for n, issue in enumerate(issues):
+        if progress:
+            progress("solve", n, len(issues))
+        solution: Solution | None = None
+        diagnosis: str | None = None
+        if repo_dir is not None and fix and settings.repair.enabled:
+            solution, diagnosis = solve(issue, repo_dir, settings=settings, store=store, test_cmd=test_cmd)
+        reports.append(IssueReport(issue, solution, diagnosis))
+    if progress:
+        progress("solve", len(issues), len(issues))
+    stats: dict[str, Any] = {
+        "files": len(paths),
+        "bytes": source.bytes_read,
+        **pipeline.stats.as_dict(),
+        "issues": len(issues),
+        "solutions_validated": sum(1 for r in reports if r.solution and r.solution.status == "validated"),
+        "dead_letter_reasons": sorted({d["reason"] for d in dead})[:10],
+        "parse_s": round(solve_started - started, 3),
+        "solve_s": round(time.perf_counter() - solve_started, 3),
+        "duration_s": round(time.perf_counter() - started, 3),
+    }
+    pipeline.close()
+    bus.close()
+    store.close()
+    return AnalysisReport(reports, stats)
+
+
+def record_feedback(
+    issue_id: str, verdict: Literal["accept", "reject"], *, settings: Settings
+) -> dict[str, Any]:
+    store = open_store(settings)
+    try:
+        template = store.record_feedback(issue_id, "accepted" if verdict == "accept" else "rejected")
+        return {"issue": issue_id, "verdict": verdict, "template": template}
+    finally:
+        store.close()

@@ -1,0 +1,271 @@
+"""A throwaway copy of a repository in which untrusted commands run under limits.
+
+Fed by the Validator (a repo path and the commands to run: git apply, compile checks, the
+test command); it returns SandboxResult records. The user's tree is only ever read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import resource
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+from hephaestus.errors import InputError
+
+__all__ = ["SKIP_DIRS", "Sandbox", "SandboxResult", "network_isolation_available"]
+
+SKIP_DIRS = frozenset(
+    {".git", ".venv", "venv", "node_modules", "__pycache__", ".hephaestus", ".mypy_cache", ".pytest_cache"}
+    | {".ruff_cache", ".tox", ".nox"}
+)
+_SHELL_CHARS = frozenset("|&;<>()$`\\\"'*?[]#~=%!{}\n")
+_SECRET_HINTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH")
+_OUTPUT_TAIL = 64 * 1024
+_FSIZE_LIMIT = 1024 * 1024 * 1024
+_MEMORY_MARKERS = ("MemoryError", "Cannot allocate memory", "std::bad_alloc", "out of memory")
+_SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin")
+
+Limit = Literal["timeout", "cpu", "memory"]
+
+
+@dataclass(frozen=True)
+class SandboxResult:
+    """One finished command: exit code (negative = killed by that signal), merged output tail."""
+
+    argv: tuple[str, ...]
+    returncode: int | None
+    output: str
+    duration_s: float
+    timed_out: bool
+    network_isolated: bool
+    limit: Limit | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+
+@cache
+def network_isolation_available() -> tuple[str, ...] | None:
+    """The `unshare` prefix that gives a child its own (empty) network namespace, or None."""
+    exe = shutil.which("unshare") or shutil.which("unshare", path=os.pathsep.join(_SYSTEM_PATH))
+    if exe is None:
+        return None
+    for prefix in ((exe, "--net"), (exe, "--user", "--map-root-user", "--net")):
+        try:
+            probe = subprocess.run([*prefix, "true"], capture_output=True, timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if probe.returncode == 0:
+            return prefix
+    return None
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Repo-relative paths of every file and symlink to copy, sorted, skipping SKIP_DIRS."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        keep: list[str] = []
+        for name in sorted(dirnames):
+            if name in SKIP_DIRS:
+                continue
+            if (here / name).is_symlink():
+                filenames.append(name)  # copied as a link, never followed
+            else:
+                keep.append(name)
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            yield (here / name).relative_to(root)
+
+
+def _scrubbed_env(home: Path, tmp: Path, extra: Mapping[str, str] | None) -> dict[str, str]:
+    exe_dir = str(Path(sys.executable).parent)
+    parts = [exe_dir, *os.environ.get("PATH", os.pathsep.join(_SYSTEM_PATH)).split(os.pathsep)]
+    path = os.pathsep.join(dict.fromkeys(p for p in parts if p))
+    env = {
+        "PATH": path,
+        "HOME": str(home),
+        "TMPDIR": str(tmp),
+        "LANG": os.environ.get("LANG", "C.UTF-8"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "GIT_CEILING_DIRECTORIES": str(home.parent),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    for key, value in (extra or {}).items():
+        upper = key.upper()
+        if upper.startswith("HEPHAESTUS_") or any(hint in upper for hint in _SECRET_HINTS):
+            raise ValueError(f"refusing to pass {key} into the sandbox")
+        env[key] = value
+    return env
+
+
+class Sandbox:
+    """A copy of `repo` in a fresh temporary directory; use as a context manager.
+
+    Commands run with cwd = the copy, a scrubbed environment, rlimits on CPU time, address
+    space and file size, a process group killed on timeout, and (where `unshare --net` works)
+    no network. `network_isolated` says whether the last point held.
+    """
+
+    def __init__(
+        self,
+        repo: Path,
+        *,
+        timeout_s: float = 120.0,
+        memory_mb: int = 2048,
+        isolate_network: bool = True,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.source = Path(repo).resolve()
+        if not self.source.is_dir():
+            raise InputError(f"repository {repo} is not a directory")
+        self.timeout_s = timeout_s
+        self.memory_mb = memory_mb
+        self._extra_env = dict(env or {})
+        self._net_prefix = network_isolation_available() if isolate_network else None
+        self._root: Path | None = None
+        self._env: dict[str, str] = {}
+        self.content_hash = ""
+
+    @property
+    def network_isolated(self) -> bool:
+        return self._net_prefix is not None
+
+    @property
+    def path(self) -> Path:
+        """The copy of the repository (the working directory of every command)."""
+        if self._root is None:
+            raise RuntimeError("sandbox is not open; use it as a context manager")
+        return self._root / "repo"
+
+    @property
+    def scratch(self) -> Path:
+        """A private directory next to the copy, for files the caller passes to commands."""
+        return self.path.parent / "scratch"
+
+    def __enter__(self) -> Sandbox:
+        self._root = Path(tempfile.mkdtemp(prefix="hephaestus-sbx-"))
+        try:
+            for name in ("home", "tmp", "scratch"):
+                (self._root / name).mkdir()
+            self.content_hash = self._copy()
+            self._env = _scrubbed_env(self._root / "home", self._root / "tmp", self._extra_env)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Delete the temporary directory (idempotent)."""
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = None
+
+    def _copy(self) -> str:
+        digest = hashlib.sha256()
+        dest = self.path
+        dest.mkdir()
+        for rel in _walk(self.source):
+            src, dst = self.source / rel, dest / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            digest.update(str(rel).encode() + b"\0")
+            if src.is_symlink():
+                target = os.readlink(src)
+                digest.update(b"L" + target.encode() + b"\0")
+                os.symlink(target, dst)
+            else:
+                digest.update(hashlib.sha256(src.read_bytes()).digest())
+                shutil.copy2(src, dst)
+        return digest.hexdigest()
+
+    def _limits(self, cpu_s: int) -> None:  # runs in the child between fork and exec
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 5))
+        memory = self.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (_FSIZE_LIMIT, _FSIZE_LIMIT))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    def argv_for(self, command: str | Sequence[str]) -> list[str]:
+        """The argv that runs `command`: a string is split, or given to sh when it uses the shell."""
+        if isinstance(command, str):
+            return ["sh", "-c", command] if _SHELL_CHARS & set(command) else shlex.split(command)
+        return list(command)
+
+    def run(self, command: str | Sequence[str], *, timeout_s: float | None = None) -> SandboxResult:
+        """Run `command` in the copy and wait for it (killing its process group on timeout)."""
+        argv = self.argv_for(command)
+        timeout = self.timeout_s if timeout_s is None else timeout_s
+        full = list(argv)
+        if self._net_prefix is not None:  # bring loopback up inside the new namespace if we can
+            full = [*self._net_prefix, "sh", "-c", 'ip link set lo up 2>/dev/null; exec "$@"', "sh", *argv]
+        log_path = self.scratch / f"out-{time.monotonic_ns()}.log"
+        start = time.monotonic()
+        timed_out = False
+        with log_path.open("wb") as log:
+            try:
+                proc = subprocess.Popen(
+                    full,
+                    cwd=self.path,
+                    env=self._env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    preexec_fn=lambda: self._limits(int(timeout) + 2),  # noqa: PLW1509
+                )
+            except OSError as exc:
+                return SandboxResult(
+                    tuple(argv), 127, f"cannot run {argv[0]}: {exc.strerror or exc}", 0.0, False,
+                    self.network_isolated,
+                )  # fmt: skip
+            try:
+                returncode: int | None = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                _kill_group(proc.pid)
+                returncode = proc.wait()
+            _kill_group(proc.pid)  # stragglers left in the group by a finished command
+        duration = time.monotonic() - start
+        output = _tail(log_path)
+        log_path.unlink(missing_ok=True)
+        limit: Limit | None = "timeout" if timed_out else None
+        if returncode == -signal.SIGXCPU and not timed_out:
+            limit = "cpu"
+        elif not timed_out and returncode != 0 and any(m in output for m in _MEMORY_MARKERS):
+            limit = "memory"
+        return SandboxResult(
+            tuple(argv), returncode, output, duration, timed_out, self.network_isolated, limit
+        )
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _tail(path: Path) -> str:
+    with path.open("rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - _OUTPUT_TAIL))
+        return handle.read().decode("utf-8", errors="replace")

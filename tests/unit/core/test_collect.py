@@ -1,0 +1,113 @@
+import gzip
+import os
+import time
+
+import pytest
+
+from hephaestus.collect import FileSource
+from hephaestus.errors import InputError
+
+LOG = (
+    "2026-01-01 10:00:00,001 INFO [app] started\n"
+    "2026-01-01 10:00:01,002 ERROR [app] failed\n"
+    "Traceback (most recent call last):\n"
+    '  File "/srv/app/a.py", line 3, in f\n'
+    "    return 1 / 0\n"
+    "ZeroDivisionError: division by zero\n"
+    "2026-01-01 10:00:02,003 INFO [app] done\n"
+)
+
+
+def _texts(source):
+    return [item.raw.message for item in source.read()]
+
+
+def test_plain_file_assembles_traceback_into_one_record(tmp_path):
+    path = tmp_path / "app.log"
+    path.write_text(LOG)
+    source = FileSource([path])
+    source.start()
+    items = list(source.read())
+    assert [i.raw.message.splitlines()[0][-6:] for i in items] == ["tarted", "failed", "] done"]
+    assert items[1].raw.message.endswith("ZeroDivisionError: division by zero")
+    assert items[1].origin == f"{path.resolve()}@{len(LOG.splitlines(keepends=True)[0])}"
+    assert source.finished
+    assert source.counters.sent == 3
+    assert _texts(source) == []  # a finished file is not read again
+
+
+def test_gzip_gives_the_same_records(tmp_path):
+    plain, packed = tmp_path / "a.log", tmp_path / "a.log.gz"
+    plain.write_text(LOG)
+    packed.write_bytes(gzip.compress(LOG.encode()))
+    a, b = FileSource([plain]), FileSource([packed])
+    assert _texts(a) == _texts(b)
+
+
+def test_missing_unreadable_and_directory_inputs_are_input_errors(tmp_path):
+    with pytest.raises(InputError, match="not found"):
+        FileSource([tmp_path / "nope.log"]).start()
+    with pytest.raises(InputError, match="directory"):
+        FileSource([tmp_path]).start()
+
+
+def test_binary_and_empty_input_do_not_crash(tmp_path):
+    binary, empty = tmp_path / "b.bin", tmp_path / "e.log"
+    binary.write_bytes(bytes(range(256)) * 40)
+    empty.write_bytes(b"")
+    texts = _texts(FileSource([binary, empty]))
+    assert texts
+    assert all(isinstance(t, str) for t in texts)
+
+
+def test_follow_waits_for_newline_and_flushes_a_trailing_trace_when_idle(tmp_path):
+    path = tmp_path / "app.log"
+    path.write_text("2026-01-01 10:00:00,001 INFO [app] started\n2026-01-01 10:00:01 ERROR [app] part")
+    source = FileSource([path], follow=True, idle_flush_s=0.05)
+    source.start()
+    assert _texts(source) == []  # first record may still grow; partial line not consumed
+    with path.open("a") as fh:
+        fh.write("ial\nTraceback (most recent call last):\n  File \"/a.py\", line 1, in f\nKeyError: 'x'\n")
+    got = _texts(source)
+    assert got[0].endswith("started")
+    time.sleep(0.1)
+    got += _texts(source)
+    assert got[-1].startswith("2026-01-01 10:00:01 ERROR [app] partial\nTraceback")
+    assert got[-1].endswith("KeyError: 'x'")
+
+
+def test_restart_resumes_after_checkpoint_without_rereading(tmp_path, store):
+    path = tmp_path / "app.log"
+    path.write_text(LOG)
+    first = FileSource([path], follow=True, checkpoints=store, idle_flush_s=0)
+    first.start()
+    assert len(_texts(first)) == 3
+    first.commit()
+    with path.open("a") as fh:
+        fh.write("2026-01-01 10:00:03,000 INFO [app] later\n")
+    second = FileSource([path], follow=True, checkpoints=store, idle_flush_s=0)
+    second.start()
+    assert _texts(second) == ["2026-01-01 10:00:03,000 INFO [app] later"]
+
+
+def test_uncommitted_records_are_read_again_after_restart(tmp_path, store):
+    path = tmp_path / "app.log"
+    path.write_text(LOG)
+    first = FileSource([path], follow=True, checkpoints=store, idle_flush_s=0)
+    origins = [i.origin for i in first.read()]  # crash before commit()
+    second = FileSource([path], follow=True, checkpoints=store, idle_flush_s=0)
+    assert [i.origin for i in second.read()] == origins
+
+
+def test_rotation_and_truncation_restart_from_the_beginning(tmp_path, store):
+    path = tmp_path / "app.log"
+    path.write_text(LOG)
+    source = FileSource([path], follow=True, checkpoints=store, idle_flush_s=0)
+    assert len(_texts(source)) == 3
+    source.commit()
+    rotated = tmp_path / "app.log.1"
+    os.rename(path, rotated)
+    path.write_text("2026-01-02 00:00:00,000 INFO [app] new file\n")
+    assert _texts(source) == ["2026-01-02 00:00:00,000 INFO [app] new file"]
+    path.write_text("x\n")  # truncated in place (copytruncate)
+    assert _texts(source) == ["x"]

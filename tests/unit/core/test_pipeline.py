@@ -1,0 +1,82 @@
+from datetime import UTC, datetime
+
+from hephaestus.bus import RAW_LOGS
+from hephaestus.bus.local import LocalBus
+from hephaestus.collect import FileSource
+from hephaestus.pipeline import ORIGIN, Pipeline
+from hephaestus.process.processor import Processor
+from hephaestus.records import RawLog
+
+TRACE = (
+    "2026-01-01 10:00:01,002 ERROR [app] failed\n"
+    "Traceback (most recent call last):\n"
+    '  File "/srv/app/a.py", line 3, in f\n'
+    "    return 1 / 0\n"
+    "ZeroDivisionError: division by zero\n"
+)
+
+
+def _pipeline(store, bus=None):
+    bus = bus or LocalBus(":memory:")
+    return Pipeline(bus=bus, store=store, processor=Processor(application="app"))
+
+
+def test_file_to_issue_through_the_bus(tmp_path, store):
+    path = tmp_path / "app.log"
+    path.write_text("2026-01-01 10:00:00,001 INFO [app] ok\n" + TRACE * 3)
+    pipeline = _pipeline(store)
+    pipeline.drain(collect=FileSource([path]))
+    assert pipeline.stats.records == 4
+    assert pipeline.stats.errors == 3
+    (issue,) = store.issues()
+    assert issue.count == 3
+    assert issue.error_type == "ZeroDivisionError"
+    assert issue.frames[-1].function == "f"
+    assert pipeline.dead_letters() == []
+
+
+def test_poison_records_go_to_the_dead_letter_topic_with_a_reason(store):
+    bus = LocalBus(":memory:")
+    pipeline = _pipeline(store, bus)
+    producer = bus.producer()
+    producer.produce(RAW_LOGS, b"{not json", key=b"k")
+    good = RawLog(timestamp=datetime.now(UTC), source="/a.log", host="h", message=TRACE.rstrip())
+    producer.produce(RAW_LOGS, good.model_dump_json().encode(), key=b"k", headers={ORIGIN: "/a.log@0"})
+    producer.flush()
+    pipeline.drain()
+    (dead,) = pipeline.dead_letters()
+    assert dead["reason"].startswith("not a RawLog")
+    assert dead["value"] == "{not json"
+    assert len(store.issues()) == 1
+
+
+class _Exploding(Processor):
+    def process(self, item, *, origin=None):
+        raise RuntimeError("bug in a transform")
+
+
+def test_an_unexpected_transform_error_dead_letters_instead_of_crashing(store):
+    bus = LocalBus(":memory:")
+    pipeline = Pipeline(bus=bus, store=store, processor=_Exploding())
+    producer = bus.producer()
+    raw = RawLog(timestamp=datetime.now(UTC), source="/a.log", host="h", message="x")
+    producer.produce(RAW_LOGS, raw.model_dump_json().encode())
+    producer.flush()
+    pipeline.drain()
+    assert [d["reason"] for d in pipeline.dead_letters()] == ["internal error: RuntimeError: bug in a transform"]
+
+
+def test_redelivered_raw_records_are_not_counted_twice(tmp_path, store):
+    path = tmp_path / "app.log"
+    path.write_text(TRACE * 2)
+    bus_path = tmp_path / "bus.sqlite"
+    first = _pipeline(store, LocalBus(bus_path))
+    first.collect_once(FileSource([path]))
+    first.collect_once(FileSource([path]))  # the collector crashed before its checkpoint: same lines again
+    first.drain()
+    assert first.stats.errors == 4
+    (issue,) = store.issues()
+    assert issue.count == 2
+    # a restarted processor/analyzer finds nothing left to do
+    second = _pipeline(store, LocalBus(bus_path))
+    assert second.drain() == 0
