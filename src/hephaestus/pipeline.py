@@ -17,6 +17,7 @@ from hephaestus.errors import PermanentError
 from hephaestus.process.processor import Processor
 from hephaestus.records import ErrorEvent, RawLog, StructuredLog
 from hephaestus.store import Store
+from hephaestus.store.sinks import IssueSink, LogIndexSink
 
 __all__ = ["Pipeline", "PipelineStats", "dead_letter"]
 
@@ -80,6 +81,8 @@ class Pipeline:
         self.group_prefix = group_prefix
         self._consumers: dict[str, Consumer] = {}
         self.stats = PipelineStats()
+        self.issue_sink = IssueSink(store) if store is not None else None
+        self.index_sink = LogIndexSink(store) if store is not None else None
         self.on_progress: Callable[[str, int], None] | None = None
 
     def _consumer(self, group: str, topic: str) -> Consumer:
@@ -150,7 +153,7 @@ class Pipeline:
 
     # --- analyze -----------------------------------------------------------------------------
     def analyze_once(self) -> int:
-        if self.store is None:
+        if self.issue_sink is None:
             raise RuntimeError("analyze_once needs a Store")
         consumer = self._consumer("analyzer", self.errors)
         batch = consumer.poll_batch(self.batch_size, timeout=0.5)
@@ -161,7 +164,10 @@ class Pipeline:
             except ValidationError as exc:
                 self._dead(msg, f"not an ErrorEvent: {exc.errors()[0]['msg']}")
         self.producer.flush()
-        self.stats.events_counted += self.store.record_events(events)
+        before = self.issue_sink.counters.sent
+        self.issue_sink.write(events)
+        self.issue_sink.flush()
+        self.stats.events_counted += self.issue_sink.counters.sent - before
         self.stats.fingerprints.update(e.fingerprint for e in events)
         if batch:
             consumer.commit(batch)
@@ -169,7 +175,7 @@ class Pipeline:
 
     def index_once(self) -> int:
         """Keep structured logs with trace ids in the store (related-logs context)."""
-        if self.store is None:
+        if self.index_sink is None:
             raise RuntimeError("index_once needs a Store")
         consumer = self._consumer("indexer", self.structured)
         batch = consumer.poll_batch(self.batch_size, timeout=0.5)
@@ -180,7 +186,8 @@ class Pipeline:
             except ValidationError as exc:
                 self._dead(msg, f"not a StructuredLog: {exc.errors()[0]['msg']}")
         self.producer.flush()
-        self.store.record_logs(logs)
+        self.index_sink.write(logs)
+        self.index_sink.flush()
         if batch:
             consumer.commit(batch)
         return len(batch)

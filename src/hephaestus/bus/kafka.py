@@ -203,20 +203,21 @@ class KafkaProducer(Producer):
         self._replaying = []
 
     def close(self, timeout: float = 30.0) -> None:
-        """Flush; on failure purge librdkafka's queues into the spool (or raise how many were lost)."""
+        """Flush and shut down; on failure purge librdkafka's queues into the spool (or say what was lost)."""
         try:
             self.flush(timeout)
-        except (RetryableError, ConfigError):
+        except (RetryableError, ConfigError) as exc:
             self._p.purge(in_queue=True, in_flight=True)
             self._p.poll(0)
             failed = self._take_failed()
             if failed and self._bus.spool_dir is None:
-                raise RetryableError(
-                    f"{len(failed)} undelivered messages dropped: no spool_dir configured"
-                ) from None
+                lost = f"{exc}; {len(failed)} undelivered messages dropped: no spool_dir configured"
+                raise type(exc)(lost) from None
             if failed:
                 self._spool(failed)
             raise
+        finally:
+            self._p.close()
 
     def _spool(self, failed: list[tuple[dict[str, Any], KafkaError]], *, prefix: str = "") -> str:
         spool = self._bus.spool_dir

@@ -7,6 +7,7 @@ Note: compacted topics (cleanup.policy contains `compact`) reject records withou
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, NoReturn
 
@@ -131,11 +132,25 @@ def apply_topics(
             _wait(admin.create_topics(creates, request_timeout=timeout), "create topic", timeout)
         if grow:
             _wait(admin.create_partitions(grow, request_timeout=timeout), "add partitions to", timeout)
+        want = {t.topic: t.num_partitions for t in creates} | {g.topic: g.new_total_count for g in grow}
+        _await_metadata(admin, want, timeout)
     if not create_only:
         touched = {c.topic for c in changes if c.action != "warning"}
         changes += [TopicChange(s.name, "unchanged", "", False) for s in specs if s.name not in touched]
     order = {s.name: i for i, s in enumerate(specs)}
     return sorted(changes, key=lambda c: order.get(c.topic, len(order)))
+
+
+def _await_metadata(admin: AdminClient, want: dict[str, int], timeout: float) -> None:
+    """Return once metadata shows every topic with its partition count, so a re-run sees it."""
+    deadline = time.monotonic() + timeout
+    while want and time.monotonic() < deadline:
+        topics = admin.list_topics(timeout=timeout).topics
+        if all(name in topics and len(topics[name].partitions) >= n for name, n in want.items()):
+            return
+        time.sleep(0.1)
+    if want:
+        raise RetryableError(f"topic changes not visible in metadata after {timeout:.0f}s")
 
 
 def _diff_configs(

@@ -13,8 +13,8 @@ __all__ = ["WILDCARD", "Masker", "tokenize"]
 
 WILDCARD = "<*>"
 
-_OPEN = "([{\"'<"
-_CLOSE = ")]}\"',.;:>!?"
+_OPEN = "([{\"'"
+_CLOSE = ")]}\"',.;:!?"
 # Whole-token variables (after trimming brackets/quotes/trailing punctuation).
 _WHOLE = re.compile(
     r"""^(?:
@@ -24,6 +24,7 @@ _WHOLE = re.compile(
     | [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}  # UUID
     | (?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}                                   # MAC
     | /?(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?                                        # IPv4[:port]
+    | [\w-]+(?:\.[\w-]+)+:\d+                                                     # host:port
     | [0-9a-fA-F]*:[0-9a-fA-F:]*:[0-9a-fA-F:.]*                                 # IPv6 / hh:mm:ss
     | \d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[T\-.]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:[.,]\d+)?)?)?  # dates
     | [a-zA-Z][a-zA-Z0-9+.-]*://\S+                                             # URLs
@@ -31,9 +32,11 @@ _WHOLE = re.compile(
     )$""",
     re.VERBOSE,
 )
-_SPLIT = re.compile(r"([:=,/@#()\[\]{}|;\"'<>])")
+_INNER = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.-]*://|(?<![\w.])/)[\w.@%+~$-]+(?:/[\w.@%+~$-]*)*/?")
+_BOOLEANS = frozenset({"true", "false"})
+_SPLIT = re.compile(r"([:=,@#()\[\]{}|;\"'<>])")
 _WORD_WITH_VERSION = re.compile(r"^[A-Za-z_]*[A-Za-z]\d[A-Za-z_]*$|^[A-Za-z_]*[A-Za-z]\d$")
-_ONLY_WILD = re.compile(r"^(?:<\*>|[-:=,./@#_|+])+$")
+_ONLY_WILD = re.compile(r"^(?:<\*>|[-:=,./@#_|+<>])+$")
 
 
 def tokenize(text: str) -> list[str]:
@@ -73,8 +76,8 @@ class Masker:
     @staticmethod
     def mask_token(token: str) -> str:
         """Mask one whitespace-free token (uncached)."""
-        if not any(c.isdigit() for c in token) and "/" not in token and "\\" not in token:
-            return token
+        if not any(c.isdigit() for c in token) and "/" not in token:
+            return WILDCARD if token.lower() in _BOOLEANS else token
         start, end = 0, len(token)
         while start < end and token[start] in _OPEN:
             start += 1
@@ -85,19 +88,36 @@ class Masker:
             return token
         if _WHOLE.match(core):
             return token[:start] + WILDCARD + token[end:]
+        core = _INNER.sub(WILDCARD, core)
         parts = _SPLIT.split(core)
-        changed = False
         for i in range(0, len(parts), 2):
-            part = parts[i]
-            if part and _is_variable(part):
-                parts[i] = WILDCARD
-                changed = True
-        if not changed:
-            return token
+            parts[i] = _mask_segment(parts[i])
         masked = "".join(parts)
-        if _ONLY_WILD.match(masked):
-            masked = WILDCARD
+        if masked.startswith(WILDCARD) and masked.endswith(WILDCARD) and _ONLY_WILD.match(masked):
+            masked = WILDCARD  # `<*>:<*>`, `<*>-<*>`: one variable
         return token[:start] + masked + token[end:]
+
+
+def _mask_segment(part: str) -> str:
+    if not part or part == WILDCARD:
+        return part
+    if part.lower() in _BOOLEANS:
+        return WILDCARD
+    if not any(c.isdigit() for c in part):
+        return part
+    if _WHOLE.match(part) or "/" in part or "\\" in part:
+        return WILDCARD  # HTTP/1.1, a/b/3: one variable
+    if "." in part:
+        subs = part.split(".")
+        n = 0
+        for j, sub in enumerate(subs):
+            if _is_variable(sub):
+                subs[j] = WILDCARD
+                n += 1
+        if n and (n >= 2 or sum(1 for x in subs if x) >= 3):
+            return WILDCARD  # a host name or dotted id is one variable
+        return ".".join(subs)  # core.<*>, instruction......<*>
+    return WILDCARD if _is_variable(part) else part
 
 
 def _is_variable(part: str) -> bool:

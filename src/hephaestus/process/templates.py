@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -17,6 +18,17 @@ from hephaestus.process.masking import WILDCARD, Masker
 __all__ = ["JsonFileStore", "Template", "TemplateMatch", "TemplateMiner", "TemplateStore"]
 
 _STATE_VERSION = 1
+_SEGMENTS = re.compile(r"([:=,/@#()\[\]{}|;\"'<>])")
+_ONLY_WILD = re.compile(r"^(?:<\*>|[-:,./@#_|+])+$")
+_FIT_CACHE: dict[str, re.Pattern[str]] = {}
+# Words after which a token names something (a user, a host): never an enumeration of event kinds.
+_VALUE_INTRODUCERS = frozenset(
+    {"user", "users", "for", "by", "host", "hostname", "account", "name", "named", "login"}
+)
+_CALENDAR = frozenset(
+    {"mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug"}
+    | {"sep", "sept", "oct", "nov", "dec", "am", "pm", "utc", "gmt"}
+)
 
 
 @dataclass(frozen=True)
@@ -30,12 +42,13 @@ class Template:
 
 @dataclass(frozen=True)
 class TemplateMatch:
-    """What `add` did with one message."""
+    """What `add` did with one message: its template (as rendered for it) and its group."""
 
     template_id: str
     template: str
     change: Literal["new", "updated", "none"]
     size: int
+    cluster_id: str
 
 
 class TemplateStore(Protocol):
@@ -65,28 +78,42 @@ class JsonFileStore:
 
 
 class _Cluster:
-    __slots__ = ("id", "size", "tokens")
+    """A group: template tokens, size, and value counts for wildcard positions that held plain words."""
+
+    __slots__ = ("id", "size", "stats", "tokens")
 
     def __init__(self, cid: str, tokens: list[str], size: int = 0) -> None:
         self.id = cid
         self.tokens = tokens
         self.size = size
+        # position -> {word: count}; a position leaves this dict when a non-word or too many words show up
+        self.stats: dict[int, dict[str, int]] = {}
 
 
 class TemplateMiner:
     """Pure, in-memory template miner.
 
-    Messages are masked token by token, looked up in an exact cache, else compared with the
-    groups of the same length; a match above `similarity_threshold` generalises the group's template.
+    Messages are masked token by token, looked up in an exact cache, else compared with the groups of
+    the same length; a match above `similarity_threshold` generalises the group's template. A wildcard
+    position that only ever held a few plain words (`Started`/`Stopped`) is an enumeration, not a
+    variable: each message's template keeps its own word there (see `render`).
     """
 
     def __init__(
-        self, *, similarity_threshold: float = 0.5, masker: Masker | None = None, max_cache: int = 100_000
+        self,
+        *,
+        similarity_threshold: float = 0.5,
+        masker: Masker | None = None,
+        max_cache: int = 100_000,
+        max_enum: int = 8,
+        enum_ratio: float = 0.2,
     ) -> None:
         if not 0 < similarity_threshold <= 1:
             raise ValueError("similarity_threshold must be in (0, 1]")
         self.similarity_threshold = similarity_threshold
         self.masker = masker or Masker()
+        self.max_enum = max_enum
+        self.enum_ratio = enum_ratio
         self._by_len: dict[int, list[_Cluster]] = {}
         self._by_id: dict[str, _Cluster] = {}
         self._exact: dict[tuple[str, ...], _Cluster] = {}
@@ -96,36 +123,47 @@ class TemplateMiner:
     def add(self, content: str) -> TemplateMatch:
         """Assign `content` to a group (creating or generalising one) and return the result."""
         tokens = tuple(self.masker.mask_tokens(content))
+        change: Literal["new", "updated", "none"] = "none"
         cluster = self._exact.get(tokens)
-        if cluster is not None:
-            cluster.size += 1
-            return TemplateMatch(cluster.id, " ".join(cluster.tokens), "none", cluster.size)
-        cluster = self._best(tokens)
         if cluster is None:
-            cluster = _Cluster(self._new_id(tokens), list(tokens))
-            self._by_len.setdefault(len(tokens), []).append(cluster)
-            self._by_id[cluster.id] = cluster
-            change: Literal["new", "updated", "none"] = "new"
-        else:
-            change = "updated" if self._generalise(cluster, tokens) else "none"
+            cluster = self._best(tokens)
+            if cluster is None:
+                cluster = _Cluster(self._new_id(tokens), list(tokens))
+                self._by_len.setdefault(len(tokens), []).append(cluster)
+                self._by_id[cluster.id] = cluster
+                change = "new"
+            elif self._generalise(cluster, tokens):
+                change = "updated"
+            if len(self._exact) >= self._max_cache:
+                self._exact.clear()
+            self._exact[tokens] = cluster
         cluster.size += 1
-        if len(self._exact) >= self._max_cache:
-            self._exact.clear()
-        self._exact[tokens] = cluster
-        return TemplateMatch(cluster.id, " ".join(cluster.tokens), change, cluster.size)
+        if cluster.stats:
+            self._observe(cluster, tokens)
+        template_id, template = self._render(cluster, tokens)
+        return TemplateMatch(template_id, template, change, cluster.size, cluster.id)
 
     def match(self, content: str) -> Template | None:
-        """The group `content` would join, without changing anything; None if it would be new."""
+        """The template `content` would get, without changing anything; None if it would be new."""
         tokens = tuple(self.masker.mask_tokens(content))
         cluster = self._exact.get(tokens) or self._best(tokens)
-        return None if cluster is None else Template(cluster.id, " ".join(cluster.tokens), cluster.size)
+        if cluster is None:
+            return None
+        template_id, template = self._render(cluster, tokens)
+        return Template(template_id, template, cluster.size)
 
-    def template(self, template_id: str) -> str:
-        """The current template text of a group (groups generalise as messages arrive)."""
-        return " ".join(self._by_id[template_id].tokens)
+    def render(self, cluster_id: str, content: str) -> Template:
+        """The template of `content` in group `cluster_id` as the group stands now (for final labels)."""
+        cluster = self._by_id[cluster_id]
+        template_id, template = self._render(cluster, tuple(self.masker.mask_tokens(content)))
+        return Template(template_id, template, cluster.size)
+
+    def template(self, cluster_id: str) -> str:
+        """The current generic template text of a group (enumerations shown as wildcards)."""
+        return " ".join(self._by_id[cluster_id].tokens)
 
     def templates(self) -> list[Template]:
-        """Every group, in creation order."""
+        """Every group, in creation order, with its generic template."""
         return [Template(c.id, " ".join(c.tokens), c.size) for c in self._by_id.values()]
 
     def to_state(self) -> dict[str, Any]:
@@ -133,8 +171,16 @@ class TemplateMiner:
         return {
             "version": _STATE_VERSION,
             "similarity_threshold": self.similarity_threshold,
+            "max_enum": self.max_enum,
+            "enum_ratio": self.enum_ratio,
             "clusters": [
-                {"id": c.id, "tokens": list(c.tokens), "size": c.size} for c in self._by_id.values()
+                {
+                    "id": c.id,
+                    "tokens": list(c.tokens),
+                    "size": c.size,
+                    "stats": {str(k): v for k, v in c.stats.items()},
+                }
+                for c in self._by_id.values()
             ],
         }
 
@@ -143,9 +189,17 @@ class TemplateMiner:
         """Rebuild a miner from `to_state()` output; raises ValueError for an unknown layout."""
         if state.get("version") != _STATE_VERSION:
             raise ValueError(f"unsupported template state version: {state.get('version')!r}")
-        miner = cls(similarity_threshold=float(state["similarity_threshold"]), masker=masker)
+        miner = cls(
+            similarity_threshold=float(state["similarity_threshold"]),
+            masker=masker,
+            max_enum=int(state.get("max_enum", 8)),
+            enum_ratio=float(state.get("enum_ratio", 0.2)),
+        )
         for item in state["clusters"]:
             cluster = _Cluster(str(item["id"]), [str(t) for t in item["tokens"]], int(item["size"]))
+            cluster.stats = {
+                int(k): {str(w): int(n) for w, n in v.items()} for k, v in item.get("stats", {}).items()
+            }
             miner._by_len.setdefault(len(cluster.tokens), []).append(cluster)
             miner._by_id[cluster.id] = cluster
         return miner
@@ -165,27 +219,97 @@ class TemplateMiner:
         candidates = self._by_len.get(len(tokens))
         if not candidates:
             return None
-        n = len(tokens)
         best: _Cluster | None = None
         best_score = -1.0
         for cluster in candidates:
             same = 0
+            informative = len(tokens)
             for a, b in zip(cluster.tokens, tokens, strict=True):
                 if a == b:
+                    if a == WILDCARD:
+                        informative -= 1
+                    else:
+                        same += 1
+                elif a == WILDCARD:
+                    informative -= 1  # a learnt variable position says nothing
+                elif WILDCARD in a and _fits(a, b):
                     same += 1
-            score = same / n if n else 1.0
+            score = same / informative if informative else 1.0
             if score > best_score:
                 best, best_score = cluster, score
         if best is not None and best_score >= self.similarity_threshold:
             return best
         return None
 
-    @staticmethod
-    def _generalise(cluster: _Cluster, tokens: tuple[str, ...]) -> bool:
+    def _generalise(self, cluster: _Cluster, tokens: tuple[str, ...]) -> bool:
         changed = False
         current = cluster.tokens
         for i, tok in enumerate(tokens):
-            if current[i] != tok and current[i] != WILDCARD:
-                current[i] = WILDCARD
-                changed = True
+            old = current[i]
+            if old in (tok, WILDCARD) or (WILDCARD in old and _fits(old, tok)):
+                continue
+            current[i] = _merge_tokens(old, tok)
+            changed = True
+            if _is_word(old) and _is_word(tok) and not _introduced(current, i):
+                cluster.stats[i] = {old: cluster.size}  # `tok` is counted by _observe
         return changed
+
+    def _observe(self, cluster: _Cluster, tokens: tuple[str, ...]) -> None:
+        for i in list(cluster.stats):
+            tok = tokens[i] if _is_word(tokens[i]) else WILDCARD
+            counts = cluster.stats[i]
+            if tok not in counts and len(counts) >= self.max_enum:
+                del cluster.stats[i]  # too many values: a real variable, never an enumeration again
+            else:
+                counts[tok] = counts.get(tok, 0) + 1
+
+    def _render(self, cluster: _Cluster, tokens: tuple[str, ...]) -> tuple[str, str]:
+        if not cluster.stats:
+            return cluster.id, " ".join(cluster.tokens)
+        out = list(cluster.tokens)
+        kept: list[str] = []
+        for i, counts in cluster.stats.items():
+            tok = tokens[i]
+            if tok != WILDCARD and tok in counts and len(counts) <= max(1.0, self.enum_ratio * cluster.size):
+                out[i] = tok
+                if tok != next(iter(counts)):
+                    kept.append(f"{i}={tok}")
+        if not kept:
+            return cluster.id, " ".join(out)
+        suffix = hashlib.sha1("|".join(kept).encode("utf-8", "replace"), usedforsecurity=False).hexdigest()[
+            :8
+        ]
+        return f"{cluster.id}:{suffix}", " ".join(out)
+
+
+def _is_word(token: str) -> bool:
+    """A token the masker left alone and that is no calendar name: a candidate enumeration value."""
+    return WILDCARD not in token and token.strip(",.:;()[]").lower() not in _CALENDAR
+
+
+def _introduced(tokens: list[str], i: int) -> bool:
+    """True when token i names a value: `user bob`, `for bob`, `user=bob`."""
+    key = tokens[i].partition("=")[0] if "=" in tokens[i] else ""
+    previous = tokens[i - 1].lower() if i else ""
+    return key.lower().strip("([{") in _VALUE_INTRODUCERS or previous in _VALUE_INTRODUCERS
+
+
+def _fits(pattern: str, token: str) -> bool:
+    """`user=<*>` fits `user=bob`, `<*>(<*>)` fits `sshd(42)`: the constant parts line up."""
+    rx = _FIT_CACHE.get(pattern)
+    if rx is None:
+        rx = re.compile(".+?".join(re.escape(p) for p in pattern.split(WILDCARD)), re.DOTALL)
+        if len(_FIT_CACHE) > 10_000:
+            _FIT_CACHE.clear()
+        _FIT_CACHE[pattern] = rx
+    return rx.fullmatch(token) is not None
+
+
+def _merge_tokens(a: str, b: str) -> str:
+    """Generalise two different tokens segment by segment when their punctuation skeleton agrees."""
+    pa, pb = _SEGMENTS.split(a), _SEGMENTS.split(b)
+    if len(pa) != len(pb) or pa[1::2] != pb[1::2]:
+        return WILDCARD
+    out = [x if x == y else WILDCARD for x, y in zip(pa, pb, strict=True)]
+    merged = "".join(out)
+    return WILDCARD if _ONLY_WILD.match(merged) else merged

@@ -60,7 +60,9 @@ def environment_diagnosis(error_type: str, message: str, source_line: str | None
     reason = _ENV_TYPES.get(short)
     if reason is None and (short in _OS_ERRORS or short.endswith(("Error", "Exception"))):
         for pattern, why in _ENV_MESSAGES:
-            if pattern.search(message) and (short in _OS_ERRORS or "Timeout" in short or "Connection" in short):
+            if pattern.search(message) and (
+                short in _OS_ERRORS or "Timeout" in short or "Connection" in short
+            ):
                 reason = why
                 break
     if reason is None:

@@ -43,7 +43,9 @@ def _short(error_type: str) -> str:
 class RepairEngine:
     """Proposes candidate patches for an Issue without a model or network; never writes the repo."""
 
-    def __init__(self, *, max_candidates: int = 10, template_weights: Mapping[str, float] | None = None) -> None:
+    def __init__(
+        self, *, max_candidates: int = 10, template_weights: Mapping[str, float] | None = None
+    ) -> None:
         self.max_candidates = max_candidates
         self.template_weights = dict(template_weights or {})
 
@@ -78,7 +80,12 @@ class RepairEngine:
         return RepairResult(candidates=candidates, locations=locations, diagnosis=diagnosis)
 
     def _run_templates(
-        self, failure: Failure, site: Site, depth: int, repo: Path, files: tuple[str, ...],
+        self,
+        failure: Failure,
+        site: Site,
+        depth: int,
+        repo: Path,
+        files: tuple[str, ...],
         load: Callable[[str], SourceFile | None],
     ) -> list[Proposal]:
         if not site.verified and site.frame.source_line:
@@ -97,7 +104,9 @@ class RepairEngine:
                 out.append(replace(prop, prior=prop.prior * (_DEPTH_DECAY**depth), failed=failed))
         return out
 
-    def _render(self, proposals: Sequence[Proposal], repo: Path, files: tuple[str, ...]) -> tuple[Candidate, ...]:
+    def _render(
+        self, proposals: Sequence[Proposal], repo: Path, files: tuple[str, ...]
+    ) -> tuple[Candidate, ...]:
         seen: set[str] = set()
         ranked: list[Candidate] = []
         for prop in proposals:
@@ -151,6 +160,8 @@ def _explain(prop: Proposal) -> str:
     lines = [f"What failed: {prop.failed.rstrip('.')}."] if prop.failed else []
     lines += [f"Root cause: {prop.cause.rstrip('.')}.", f"Change: {prop.change.rstrip('.')}."]
     if prop.regression is not None:
-        lines.append(f"Regression test: {prop.regression.function}({', '.join(prop.regression.args)}) "
-                     f"must return {prop.regression.expected}.")
+        lines.append(
+            f"Regression test: {prop.regression.function}({', '.join(prop.regression.args)}) "
+            f"must return {prop.regression.expected}."
+        )
     return "\n".join(lines)

@@ -171,6 +171,7 @@ def solve_offline(
         explanation=f"{candidate.explanation.rstrip()} {_sentence(validation, tried)}".strip(),
         validation=validation,
         files=tuple(candidate.files),
+        template=candidate.template,
         created_at=datetime.now(UTC),
     )
     return solution, diagnosis

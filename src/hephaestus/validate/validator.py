@@ -64,6 +64,14 @@ def _numstat_paths(raw: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(paths))
 
 
+def _strip_order(patch: str) -> tuple[int, int]:
+    """-p levels to try: 1 first for git-style a/ b/ paths, else 0 (plain `diff -u` output)."""
+    for line in patch.splitlines():
+        if line.startswith(("--- a/", "+++ b/", "diff --git a/")):
+            return (1, 0)
+    return (0, 1)
+
+
 class Validator:
     """Validates candidate patches against a repository's own test command.
 
@@ -134,8 +142,8 @@ class Validator:
         patch_file = box.scratch / f"candidate-{next(_ids)}.diff"
         patch_file.write_text(patch if patch.endswith("\n") else patch + "\n", encoding="utf-8")
         first_error = ""
-        for strip in (1, 0):
-            base = ["git", "apply", "--recount", "--whitespace=nowarn", f"-p{strip}"]
+        for strip in _strip_order(patch):
+            base = ["git", "apply", "--whitespace=nowarn", f"-p{strip}"]
             done = box.run([*base, str(patch_file)], timeout_s=60)
             if done.ok:
                 stat = box.run([*base, "--numstat", "-z", str(patch_file)], timeout_s=60)
@@ -260,10 +268,11 @@ class Validator:
             parts.append(f"{len(kept)}/{len(baseline.passing())} existing tests still pass")
         elif after.status == "passed":
             parts.append("the test command passes")
-        if after.status != "passed" and not (baseline.status == "failed" and after.status == "failed"):
+        new_failures = sorted(after.failing() - baseline.failing())
+        if new_failures:
+            parts.append(f"new failures: {', '.join(new_failures[:5])}")
+        elif after.status != "passed" and not (baseline.status == "failed" and after.status == "failed"):
             parts.append(f"the test command {_status_text(after.status)} after the patch")
-        elif after.status == "failed" and after.failing() - baseline.failing():
-            parts.append(f"new failures: {', '.join(sorted(after.failing() - baseline.failing())[:5])}")
         if baseline.status != "passed":
             parts.append(f"it already {_status_text(baseline.status)} before the patch")
         if regressions:

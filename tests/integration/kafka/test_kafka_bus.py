@@ -32,7 +32,7 @@ def test_round_trip_keeps_key_value_headers_and_partition_by_key(kafka_settings:
     producer = bus.producer()
     for i in range(30):
         producer.produce(RAW_LOGS, f"line {i}".encode(), key=f"host-{i % 3}".encode(), headers={"n": str(i)})
-    producer.flush(10)
+    producer.close(10)
     assert producer.stats["delivered"] == 30
 
     consumer = bus.consumer("roundtrip", [RAW_LOGS])
@@ -57,7 +57,7 @@ def test_uncommitted_messages_are_redelivered_committed_ones_are_not(kafka_setti
     producer = bus.producer()
     for i in range(10):
         producer.produce("work", str(i).encode(), key=b"k")
-    producer.flush(10)
+    producer.close(10)
 
     first = bus.consumer("workers", ["work"])
     batch = drain(first, 10)
@@ -103,6 +103,7 @@ def test_poison_message_goes_to_dead_letter_with_reason(kafka_settings: KafkaSet
         consumer.commit([poison])
     finally:
         consumer.close()
+        producer.close(10)
 
     dlq = bus.consumer("dlq-reader", [DEAD_LETTER])
     try:
@@ -129,4 +130,4 @@ def test_compacted_topic_rejects_keyless_records(kafka_settings: KafkaSettings, 
         producer.flush(10)
     assert [p.name.startswith("rejected-") for p in tmp_path.iterdir()] == [True]
     producer.produce(ERRORS, b"with key", key=b"fp-1")
-    producer.flush(10)
+    producer.close(10)

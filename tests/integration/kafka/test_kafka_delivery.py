@@ -38,12 +38,14 @@ def test_unreachable_broker_flush_raises_and_spooled_records_are_replayed(
     assert producer.stats["spooled"] == 3
     [spool_file] = tmp_path.glob("*.jsonl")
     assert len(spool_file.read_text().splitlines()) == 3
+    producer.close(timeout=0.5)  # nothing is outstanding any more: the spool holds it all
+    assert list(tmp_path.glob("*.jsonl")) == [spool_file]
 
     live = KafkaBus(kafka_settings, spool_dir=tmp_path, default_partitions=1)
     live.ensure_topics(["events"])
     replayer = live.producer()  # replays the spool on start
     assert replayer.stats["replayed"] == 3
-    replayer.flush(10)
+    replayer.close(10)
     assert list(tmp_path.glob("*.jsonl")) == []
 
     consumer = live.consumer("replay-check", ["events"])
@@ -54,7 +56,9 @@ def test_unreachable_broker_flush_raises_and_spooled_records_are_replayed(
             got += consumer.poll_batch(timeout=0.5)
     finally:
         consumer.close()
-    assert [(m.value, m.key, m.headers["i"]) for m in got] == [(f"e{i}".encode(), b"k", str(i)) for i in range(3)]
+    assert [(m.value, m.key, m.headers["i"]) for m in got] == [
+        (f"e{i}".encode(), b"k", str(i)) for i in range(3)
+    ]
 
 
 def test_close_without_spool_dir_reports_what_it_could_not_deliver(kafka_settings: KafkaSettings) -> None:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from confluent_kafka.admin import AdminClient
 
 from hephaestus.bus.broker import LocalKafka
 from hephaestus.bus.kafka_admin import TopicChange, apply_topics
@@ -33,7 +34,8 @@ def test_apply_creates_then_is_idempotent_and_dry_run_changes_nothing(
     first = apply_topics(conf, specs, dry_run=False)
     assert [(c.topic, c.action) for c in first if c.action == "create"] == [(n, "create") for n in names]
     warnings = [c for c in first if c.action == "warning"]
-    assert len(warnings) == 4 and "capped to 1" in warnings[0].detail  # RF 3 on one broker
+    assert len(warnings) == 4
+    assert "capped to 1" in warnings[0].detail  # RF 3 on one broker
     assert set(names) <= set(_topics(conf))
 
     second = apply_topics(conf, specs, dry_run=False)
@@ -41,14 +43,15 @@ def test_apply_creates_then_is_idempotent_and_dry_run_changes_nothing(
 
     raw = kafka_topic_prefix + RAW_LOGS
     errors = kafka_topic_prefix + ERRORS
+    changed = [replace(s, partitions=16) if s.name == raw else s for s in specs]
     changed = [
-        replace(s, partitions=16) if s.name == raw else s for s in specs
+        replace(s, config={**s.config, "retention.ms": "1000"}) if s.name == errors else s for s in changed
     ]
-    changed = [replace(s, config={**s.config, "retention.ms": "1000"}) if s.name == errors else s for s in changed]
     diff = apply_topics(conf, changed, dry_run=True)
     assert (raw, "add_partitions") in _actions(diff)
     [alter] = [c for c in diff if c.action == "alter_config"]
-    assert alter.topic == errors and alter.detail == f"retention.ms: {90 * 24 * 3600 * 1000} -> 1000"
+    assert alter.topic == errors
+    assert alter.detail == f"retention.ms: {90 * 24 * 3600 * 1000} -> 1000"
     assert apply_topics(conf, changed, dry_run=True) == diff  # the dry run applied nothing
 
     applied = apply_topics(conf, changed, dry_run=False)
@@ -62,7 +65,5 @@ def test_apply_creates_then_is_idempotent_and_dry_run_changes_nothing(
 
 
 def _topics(conf: dict[str, Any]) -> dict[str, int]:
-    from confluent_kafka.admin import AdminClient
-
     meta = AdminClient(conf).list_topics(timeout=10)
     return {name: len(t.partitions) for name, t in meta.topics.items()}

@@ -77,6 +77,16 @@ def test_redelivered_raw_records_are_not_counted_twice(tmp_path, store):
     assert first.stats.errors == 4
     (issue,) = store.issues()
     assert issue.count == 2
+    assert first.issue_sink.counters.as_dict() == {"received": 4, "sent": 2, "errored": 0, "dropped": 2}
     # a restarted processor/analyzer finds nothing left to do
     second = _pipeline(store, LocalBus(bus_path))
     assert second.drain() == 0
+
+
+def test_stages_start_stop_is_safe_without_start(store):
+    for component in (Processor(), FileSource([]), Pipeline(bus=LocalBus(":memory:"), store=store).issue_sink):
+        component.stop()
+        component.start()
+        assert component.started
+        component.stop()
+        assert not component.started

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def mean(values):
     return sum(values) / len(values)
 '''
 
-CALC_TESTS = '''from calc import add, mean
+CALC_TESTS = """from calc import add, mean
 
 
 def test_add():
@@ -34,14 +35,36 @@ def test_mean():
 class TestGroup:
     def test_add_negative(self):
         assert add(-1, -1) == -2
-'''
+"""
 
 PYPROJECT = """[tool.pytest.ini_options]
 testpaths = ["tests"]
 pythonpath = ["."]
 """
 
-MakeDiff = Callable[[Path, dict[str, str | None]], str]
+FIXED_CALC = CALC.replace(
+    "    return sum(values) / len(values)",
+    "    if not values:\n        return 0.0\n    return sum(values) / len(values)",
+)
+REGRESSION_TEST = (
+    "from calc import mean\n\n\ndef test_mean_of_nothing_is_zero():\n    assert mean([]) == 0.0\n"
+)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Texts of the small repo, its fix and the fix's regression test."""
+
+    calc: str = CALC
+    tests: str = CALC_TESTS
+    fixed_calc: str = FIXED_CALC
+    regression_test: str = REGRESSION_TEST
+    regression_path: str = "tests/test_regression.py"
+
+
+@pytest.fixture
+def src() -> Sources:
+    return Sources()
 
 
 @pytest.fixture
@@ -72,7 +95,7 @@ def unified_diff(repo: Path, edits: dict[str, str | None]) -> str:
 
 
 @pytest.fixture
-def make_diff() -> MakeDiff:
+def make_diff() -> Callable[[Path, dict[str, str | None]], str]:
     return unified_diff
 
 

@@ -5,6 +5,7 @@ module-level assignments, stdlib module names) and Python's own "Did you mean" h
 
 from __future__ import annotations
 
+import builtins
 import re
 import sys
 from collections.abc import Iterator
@@ -20,7 +21,9 @@ __all__ = ["name_error", "unbound_local"]
 
 _UNDEFINED = re.compile(r"name '(?P<name>\w+)' is not defined")
 _HINT = re.compile(r"Did you mean: '(?P<hint>[\w.]+)'")
-_UNBOUND = re.compile(r"(?:local variable '(?P<a>\w+)' referenced before|cannot access (?:local|free) variable '(?P<b>\w+)')")
+_UNBOUND = re.compile(
+    r"(?:local variable '(?P<a>\w+)' referenced before|cannot access (?:local|free) variable '(?P<b>\w+)')"
+)
 _FROM_STDLIB: dict[str, str] = {
     "defaultdict": "collections", "Counter": "collections", "OrderedDict": "collections",
     "namedtuple": "collections", "deque": "collections", "dataclass": "dataclasses", "field": "dataclasses",
@@ -83,7 +86,8 @@ def name_error(ctx: FixContext) -> Iterator[Proposal]:
     if hint and hint["hint"] in in_scope:
         best: tuple[str, float] | None = (hint["hint"], 1.0)
     else:
-        best = closest(name, in_scope, cutoff=0.75)
+        local = bound_names(src, func) - src.top_level_names() - set(dir(builtins)) if func else set()
+        best = closest(name, in_scope, cutoff=0.75, tiers=(local, src.top_level_names()))
     if best is None:
         return
     target, ratio = best
@@ -114,8 +118,10 @@ def unbound_local(ctx: FixContext) -> Iterator[Proposal]:
     if any(name in src.code(g) for g in src.walk(cst.Global, func.body)):
         return
     outer = next((a for a in src.ancestors(func) if isinstance(a, cst.FunctionDef)), None)
-    if outer is not None and name in {t.value for t in src.walk(cst.Name, outer.body)} and name in bound_names(
-        src, outer
+    if (
+        outer is not None
+        and name in {t.value for t in src.walk(cst.Name, outer.body)}
+        and name in bound_names(src, outer)
     ):
         keyword, why = "nonlocal", f"`{name}` belongs to the enclosing function {outer.name.value}()"
     elif name in src.module_constants():

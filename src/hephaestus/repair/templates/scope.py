@@ -15,17 +15,45 @@ import libcst as cst
 from hephaestus.repair.edits import replace_with
 from hephaestus.repair.source import Rewriter, SourceFile
 
-__all__ = ["bound_names", "closest", "is_load_name", "module_files", "rename_loads"]
+__all__ = ["bound_names", "closest", "edit_distance", "is_load_name", "module_files", "rename_loads"]
 
 
-def closest(word: str, options: Iterable[str], *, cutoff: float = 0.75) -> tuple[str, float] | None:
-    """The single best close match of `word` (ties or nothing close -> None)."""
-    pool = sorted({o for o in options if o != word})
-    scored = sorted(((difflib.SequenceMatcher(None, word, o).ratio(), o) for o in pool), reverse=True)
-    scored = [(r, o) for r, o in scored if r >= cutoff]
-    if not scored or (len(scored) > 1 and scored[0][0] - scored[1][0] < 0.05):
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (adjacent transpositions cost 1, as typos do)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def closest(
+    word: str, options: Iterable[str], *, cutoff: float = 0.75, tiers: Sequence[Iterable[str]] = ()
+) -> tuple[str, float] | None:
+    """The single best typo-distance match of `word`; ties go to the earliest tier, else None.
+
+    The score is the best of 1 - distance / max length and difflib's ratio; `cutoff` bounds it from below.
+    """
+    pool = {o for o in options if o != word}
+    rank = {name: i for i, tier in reversed(list(enumerate(tiers))) for name in tier}
+    scored: list[tuple[float, int, str]] = []
+    for option in pool:
+        typo = 1 - edit_distance(word.lower(), option.lower()) / max(len(word), len(option))
+        score = round(max(typo, difflib.SequenceMatcher(None, word, option).ratio()), 3)
+        if score >= cutoff or (edit_distance(word, option) == 1 and len(word) >= 3):
+            scored.append((score, rank.get(option, len(tiers)), option))
+    if not scored:
         return None
-    return scored[0][1], scored[0][0]
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    best = scored[0]
+    if len(scored) > 1 and scored[1][0] == best[0] and scored[1][1] == best[1]:
+        return None
+    return best[2], best[0]
 
 
 def is_load_name(source: SourceFile, node: cst.Name) -> bool:
@@ -68,9 +96,7 @@ def bound_names(source: SourceFile, func: cst.FunctionDef | None) -> set[str]:
     return names
 
 
-def rename_loads(
-    source: SourceFile, scope: cst.CSTNode, old: str, new: str
-) -> dict[cst.CSTNode, Rewriter]:
+def rename_loads(source: SourceFile, scope: cst.CSTNode, old: str, new: str) -> dict[cst.CSTNode, Rewriter]:
     """Edits renaming every variable use of `old` under `scope` to `new`."""
     return {
         node: replace_with(node.with_changes(value=new))

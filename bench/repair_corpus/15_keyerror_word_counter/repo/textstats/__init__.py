@@ -1,0 +1,1 @@
+"""Text statistics for the search team."""

@@ -1,0 +1,1 @@
+"""HTTP utilities for the upload proxy."""

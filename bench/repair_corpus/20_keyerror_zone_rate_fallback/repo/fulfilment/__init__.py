@@ -1,0 +1,1 @@
+"""Fulfilment service."""

@@ -1,0 +1,1 @@
+"""Batch job tracking."""

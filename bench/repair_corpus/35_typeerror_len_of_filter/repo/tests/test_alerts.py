@@ -1,0 +1,5 @@
+from alerts.rules import names
+
+
+def test_names():
+    assert names([{"name": "db"}, {"name": "api"}]) == ["api", "db"]

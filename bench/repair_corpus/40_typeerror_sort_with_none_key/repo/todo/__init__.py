@@ -1,0 +1,1 @@
+"""Team task board."""

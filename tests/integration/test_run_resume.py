@@ -1,0 +1,107 @@
+"""`hephaestus run` follows files and resumes after SIGTERM or kill -9 without losing or
+re-counting a line (real subprocesses, real SQLite store and local bus)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from hephaestus.store import Store
+from tests.support.proc import child_env
+
+TRACE = (
+    "2026-01-01 10:00:{s:02d},000 ERROR [worker] job {n} failed\n"
+    "Traceback (most recent call last):\n"
+    '  File "/srv/app/worker/jobs.py", line 12, in run_job\n'
+    "    return payload['sku']\n"
+    "KeyError: 'sku'\n"
+)
+INFO = "2026-01-01 10:00:{s:02d},500 INFO [worker] heartbeat {n}\n"
+
+
+def _append(path: Path, start: int, count: int) -> None:
+    with path.open("a") as fh:
+        for n in range(start, start + count):
+            fh.write(INFO.format(s=n % 60, n=n))
+            fh.write(TRACE.format(s=n % 60, n=n))
+        fh.flush()
+
+
+def _start(config: Path, tmp_path: Path) -> subprocess.Popen[str]:
+    env = child_env(tmp_path)
+    return subprocess.Popen(
+        [sys.executable, "-m", "hephaestus", "run", "--config", str(config), "--stages", "collect,process,analyze"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def _wait_count(store_url: str, expected: int, timeout: float = 60) -> int:
+    deadline = time.monotonic() + timeout
+    count = -1
+    while time.monotonic() < deadline:
+        store = Store(store_url)
+        issues = store.issues()
+        store.close()
+        count = issues[0].count if issues else 0
+        if count >= expected:
+            return count
+        time.sleep(0.2)
+    return count
+
+
+def test_run_follows_and_resumes_after_sigterm_and_kill9(tmp_path):
+    log = tmp_path / "worker.log"
+    log.write_text("")
+    data = tmp_path / "data"
+    config = tmp_path / "hephaestus.yaml"
+    config.write_text(yaml.safe_dump({
+        "data_dir": str(data), "collect": {"files": [str(log)], "poll_interval_s": 0.1},
+    }))
+    url = f"sqlite:///{data / 'hephaestus.sqlite'}"
+
+    proc = _start(config, tmp_path)
+    _append(log, 0, 20)
+    assert _wait_count(url, 20) == 20
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "stopped after moving" in err
+
+    _append(log, 20, 30)  # written while nothing runs
+    proc = _start(config, tmp_path)
+    assert _wait_count(url, 50) == 50
+    _append(log, 50, 200)
+    time.sleep(0.3)
+    proc.kill()  # kill -9 somewhere in the middle of the stream
+    proc.wait(timeout=10)
+
+    proc = _start(config, tmp_path)
+    try:
+        assert _wait_count(url, 250) == 250
+        time.sleep(1.0)  # nothing may be counted twice after the restart
+        store = Store(url)
+        (issue,) = store.issues()
+        assert issue.count == 250
+        assert store.event_count() == 250
+        assert issue.error_type == "KeyError"
+        store.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+    assert proc.returncode == 0
+
+
+def test_run_without_files_is_a_config_error(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text(yaml.safe_dump({"data_dir": str(tmp_path / "d")}))
+    result = subprocess.run(
+        [sys.executable, "-m", "hephaestus", "run", "--config", str(config)],
+        capture_output=True, text=True, timeout=60, check=False, env=child_env(tmp_path),
+    )
+    assert result.returncode == 2
+    assert "no files to follow" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,173 @@
+"""solve_offline with a hand-built engine over real candidates, plus ranking and scoring."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hephaestus.records import Issue, Validation
+from hephaestus.validate import FeedbackPort, MemoryFeedback, Validator, rank_key, score, solve_offline
+from hephaestus.validate.solve import changed_lines
+
+MakeDiff = Callable[[Path, dict[str, str | None]], str]
+REG = "tests/test_regression.py"
+
+
+@dataclass(frozen=True)
+class Cand:
+    patch: str
+    template: str
+    explanation: str
+    files: tuple[str, ...]
+    prior: float
+    test_path: str | None
+    kind: str = "template"
+
+
+@dataclass(frozen=True)
+class Result:
+    candidates: tuple[Cand, ...]
+    diagnosis: str | None
+
+
+class Engine:
+    def __init__(self, *candidates: Cand, diagnosis: str | None = "ZeroDivisionError in mean") -> None:
+        self.result = Result(tuple(candidates), diagnosis)
+        self.calls: list[tuple[Issue, Path, str | None]] = []
+
+    def propose(self, issue: Issue, repo: Path, *, failing_output: str | None = None) -> Result:
+        self.calls.append((issue, repo, failing_output))
+        return self.result
+
+
+class CountingValidator(Validator):
+    def __init__(self) -> None:
+        super().__init__(timeout_s=60)
+        self.seen: list[str] = []
+
+    def validate(self, repo: Path, patch: str, *, test_path: str | None = None) -> Validation:
+        self.seen.append(patch)
+        return super().validate(repo, patch, test_path=test_path)
+
+
+@pytest.fixture
+def issue() -> Issue:
+    now = datetime(2024, 5, 1, tzinfo=UTC)
+    return Issue(
+        id="iss-1", fingerprint="fp", title="ZeroDivisionError in mean", error_type="ZeroDivisionError",
+        message="division by zero", application="calc", count=3, severity="high", first_seen=now, last_seen=now,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def cands(repo: Path, src: Any, make_diff: MakeDiff) -> dict[str, Cand]:
+    fix = make_diff(repo, {"calc.py": src.fixed_calc, REG: src.regression_test})
+    broken = make_diff(repo, {"calc.py": src.calc.replace("a + b", "a - b"), REG: src.regression_test})
+    stale = fix.replace("def mean(values):", "def median(values):")
+    return {
+        "fix": Cand(fix, "guard-empty", "Return 0.0 for an empty list.", ("calc.py", REG), 0.6, REG),
+        "broken": Cand(broken, "flip-op", "Flip the operator.", ("calc.py", REG), 0.9, REG),
+        "stale": Cand(stale, "stale", "Edits code that moved.", ("calc.py",), 0.95, REG),
+    }
+
+
+def test_engine_abstains(repo: Path, issue: Issue) -> None:
+    engine = Engine(diagnosis="no frame inside the repository")
+    solution, diagnosis = solve_offline(
+        issue, repo, engine=engine, validator=CountingValidator(), failing_output="x"
+    )
+    assert solution is None
+    assert diagnosis == "no frame inside the repository"
+    assert engine.calls[0][2] == "x"
+
+
+def test_first_passing_candidate_wins_after_a_failing_one(
+    repo: Path, issue: Issue, cands: dict[str, Cand]
+) -> None:
+    validator = CountingValidator()
+    engine = Engine(cands["fix"], cands["broken"])
+    solution, diagnosis = solve_offline(issue, repo, engine=engine, validator=validator)
+    assert diagnosis == "ZeroDivisionError in mean"
+    assert solution is not None
+    assert validator.seen == [cands["broken"].patch, cands["fix"].patch]  # prior order
+    assert solution.status == "validated"
+    assert solution.patch == cands["fix"].patch
+    assert solution.provider == "builtin"
+    assert solution.issue_id == "iss-1"
+    assert solution.files == ("calc.py", REG)
+    assert solution.validation is not None and solution.validation.passed
+    assert 0.5 <= solution.score <= 1.0
+    assert solution.explanation.startswith("Return 0.0 for an empty list. Validated: the regression test")
+    assert "3/3 existing tests still pass" in solution.explanation
+    assert solution.created_at.tzinfo is not None
+
+
+def test_nothing_passes_returns_best_failed(repo: Path, issue: Issue, cands: dict[str, Cand]) -> None:
+    solution, _ = solve_offline(
+        issue, repo, engine=Engine(cands["stale"], cands["broken"]), validator=CountingValidator()
+    )
+    assert solution is not None
+    assert solution.status == "failed"
+    assert solution.patch == cands["broken"].patch  # applied beats does-not-apply despite a lower prior
+    assert solution.validation is not None and solution.validation.regressions
+    assert 0.0 <= solution.score < 0.5
+    assert "Not validated (best of 2 tried)" in solution.explanation
+
+
+def test_budget_and_duplicates(repo: Path, issue: Issue, cands: dict[str, Cand]) -> None:
+    validator = CountingValidator()
+    dup = Cand(cands["stale"].patch, "stale-again", "Same diff.", ("calc.py",), 0.97, REG)
+    engine = Engine(cands["stale"], dup, cands["broken"], cands["fix"])
+    solution, _ = solve_offline(issue, repo, engine=engine, validator=validator, max_validations=2)
+    assert validator.seen == [cands["stale"].patch, cands["broken"].patch]
+    assert solution is not None and solution.status == "failed"
+
+
+def test_feedback_reorders_templates(repo: Path, issue: Issue, cands: dict[str, Cand]) -> None:
+    feedback = MemoryFeedback()
+    for _ in range(6):
+        feedback.record(template="flip-op", accepted=False)
+    feedback.record(template="guard-empty", accepted=True)
+    assert isinstance(feedback, FeedbackPort)
+    validator = CountingValidator()
+    engine = Engine(cands["broken"], cands["fix"])
+    solution, _ = solve_offline(issue, repo, engine=engine, validator=validator, feedback=feedback)
+    assert validator.seen == [cands["fix"].patch]  # 0.6 x 1.33 beats 0.9 x 0.25
+    assert solution is not None and solution.status == "validated"
+
+
+def test_changed_lines_and_rank_key(cands: dict[str, Cand]) -> None:
+    fix = cands["fix"]
+    assert changed_lines(fix.patch) == 7
+    assert changed_lines(fix.patch, exclude=(REG,)) == 2
+    small = Cand("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n", "t", "", ("x",), 0.6, None)
+    big = Cand("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-a\n-b\n+c\n+d\n", "a", "", ("x",), 0.6, None)
+    assert rank_key(small) < rank_key(big)  # same prior: smaller diff first, then template name
+    assert rank_key(small) < rank_key(fix)
+    assert rank_key(fix, {"guard-empty": 2.0}) < rank_key(cands["broken"])
+    assert sorted([big, fix, small], key=rank_key) == [fix, small, big]
+
+
+def _validation(**kw: Any) -> Validation:
+    base: dict[str, Any] = {
+        "applied": True, "passed": False, "tests_before": "passed", "tests_after": "passed", "duration_s": 1.0,
+    }  # fmt: skip
+    return Validation.model_validate(base | kw)
+
+
+def test_score_orders_evidence(cands: dict[str, Cand]) -> None:
+    fix = cands["fix"]
+    proven = score(_validation(passed=True, reproduced_before=True, fixed_after=True), fix)
+    suite_only = score(_validation(passed=True), fix)
+    liked = score(_validation(passed=True), fix, weight=2.0)
+    no_repro = score(_validation(reproduced_before=False, fixed_after=True), fix)
+    regressed = score(_validation(tests_after="failed", regressions=("t::a",)), fix)
+    known_failing = score(_validation(tests_before="failed", tests_after="failed"), fix)
+    unapplied = score(_validation(applied=False, tests_after="skipped"), fix)
+    assert 1.0 >= proven > liked > suite_only >= 0.5
+    assert 0.5 > no_repro > known_failing > regressed > unapplied >= 0.0
