@@ -103,7 +103,8 @@ def check_case(case: str, compare_log: bool = True) -> list[str]:
             problems.append(f"visible tests fail on buggy code:\n{out}")
         m = re.search(r"in (\d+\.\d+)s", out)
         if m and float(m.group(1)) > 3:
-            problems.append(f"visible tests too slow ({m.group(1)}s inside pytest)")
+            # advisory only: a loaded machine can slow any run down
+            print(f"note: {name}: visible tests took {m.group(1)}s inside pytest", file=sys.stderr)
 
         # trigger reproduces the failure, deterministically
         proc = subprocess.run([sys.executable, "trigger.py", "--out", "-"], cwd=case, env=ENV,

@@ -40,7 +40,8 @@ def open_bus(settings: Settings) -> Bus:
     if settings.bus.kind == "kafka":
         from hephaestus.bus.kafka import KafkaBus  # noqa: PLC0415 - optional heavy import
 
-        return KafkaBus(settings.kafka)
+        spool = settings.kafka.spool_dir or str(Path(settings.data_dir) / "kafka-spool")
+        return KafkaBus(settings.kafka, spool_dir=Path(spool))
     return LocalBus(settings.bus_path, partitions=settings.bus.partitions)
 
 
@@ -65,9 +66,9 @@ def run_pipeline(
     store = Store(settings.store_url)
     bus = open_bus(settings)
     processor = Processor(settings=settings.process, application=settings.collect.application or None)
-    prefix = settings.kafka.topic_prefix if settings.bus.kind == "kafka" else ""
+    # KafkaBus applies settings.kafka.topic_prefix itself, so the pipeline uses the plain names
     pipeline = Pipeline(
-        bus=bus, store=store, processor=processor, prefix=prefix, group_prefix=settings.kafka.group_prefix
+        bus=bus, store=store, processor=processor, group_prefix=settings.kafka.group_prefix
     )
     source = None
     if "collect" in stages:

@@ -62,6 +62,7 @@ class KafkaSettings(_Section):
     ssl_key_password: SecretStr | None = None
     group_prefix: str = "hephaestus"
     compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = "lz4"
+    spool_dir: str = Field(default="", description="undelivered records; empty = data_dir/kafka-spool")
 
 
 class CollectSettings(_Section):

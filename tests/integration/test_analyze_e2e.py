@@ -29,8 +29,13 @@ def _tree_digest(root: Path) -> str:
 def _run(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = child_env(tmp_path, HEPHAESTUS_DATA_DIR=str(tmp_path / "data"))
     return subprocess.run(
-        [sys.executable, "-m", "hephaestus", *args], capture_output=True, text=True, env=env, timeout=300,
-        cwd=tmp_path, check=False,
+        [sys.executable, "-m", "hephaestus", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=tmp_path,
+        check=False,
     )
 
 
@@ -52,7 +57,16 @@ def test_analyze_json_finds_the_issue_and_a_validated_fix_that_git_applies(tmp_p
     assert zde["count"] == 3
     assert zde["severity"] == "high"
     assert zde["first_seen"] < zde["last_seen"]
-    assert set(zde) >= {"id", "fingerprint", "title", "error_type", "count", "severity", "first_seen", "last_seen"}
+    assert set(zde) >= {
+        "id",
+        "fingerprint",
+        "title",
+        "error_type",
+        "count",
+        "severity",
+        "first_seen",
+        "last_seen",
+    }
     solution = zde["solution"]
     assert solution["status"] == "validated"
     assert solution["provider"] == "builtin"
@@ -64,11 +78,19 @@ def test_analyze_json_finds_the_issue_and_a_validated_fix_that_git_applies(tmp_p
     subprocess.run(["git", "apply", "-"], input=solution["patch"], text=True, cwd=repo, check=True)
     check = subprocess.run(
         [sys.executable, "-c", "from shop.pricing import average_order_value as a; print(a([]))"],
-        cwd=repo, capture_output=True, text=True, check=True,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert check.stdout.strip() == "0.0"
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=repo,
-                           capture_output=True, text=True, check=False)
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert tests.returncode == 0, tests.stdout
 
 

@@ -1,7 +1,6 @@
 """`hephaestus run` follows files and resumes after SIGTERM or kill -9 without losing or
 re-counting a line (real subprocesses, real SQLite store and local bus)."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -34,8 +33,20 @@ def _append(path: Path, start: int, count: int) -> None:
 def _start(config: Path, tmp_path: Path) -> subprocess.Popen[str]:
     env = child_env(tmp_path)
     return subprocess.Popen(
-        [sys.executable, "-m", "hephaestus", "run", "--config", str(config), "--stages", "collect,process,analyze"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "hephaestus",
+            "run",
+            "--config",
+            str(config),
+            "--stages",
+            "collect,process,analyze",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -58,9 +69,14 @@ def test_run_follows_and_resumes_after_sigterm_and_kill9(tmp_path):
     log.write_text("")
     data = tmp_path / "data"
     config = tmp_path / "hephaestus.yaml"
-    config.write_text(yaml.safe_dump({
-        "data_dir": str(data), "collect": {"files": [str(log)], "poll_interval_s": 0.1},
-    }))
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "data_dir": str(data),
+                "collect": {"files": [str(log)], "poll_interval_s": 0.1},
+            }
+        )
+    )
     url = f"sqlite:///{data / 'hephaestus.sqlite'}"
 
     proc = _start(config, tmp_path)
@@ -100,7 +116,11 @@ def test_run_without_files_is_a_config_error(tmp_path):
     config.write_text(yaml.safe_dump({"data_dir": str(tmp_path / "d")}))
     result = subprocess.run(
         [sys.executable, "-m", "hephaestus", "run", "--config", str(config)],
-        capture_output=True, text=True, timeout=60, check=False, env=child_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=child_env(tmp_path),
     )
     assert result.returncode == 2
     assert "no files to follow" in result.stderr

@@ -135,7 +135,7 @@ class LocalKafka:
         self.nodes, self.sasl, self.version = nodes, sasl, version
         self.heap_mb, self.start_timeout = heap_mb, start_timeout
         self._own_workdir = workdir is None
-        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="hephaestus-kafka-"))
+        self.workdir = workdir or Path(tempfile.gettempdir()) / "hephaestus-kafka-unstarted"
         self.sasl_username = _SASL_USER if sasl else None
         self.sasl_password = secrets.token_urlsafe(18) if sasl else None
         self.procs: list[subprocess.Popen[bytes]] = []
@@ -179,6 +179,8 @@ class LocalKafka:
         _require("java")
         lib = ensure_runtime(version=self.version)
         began = time.monotonic()
+        if self._own_workdir:  # created here, not in __init__, so an unstarted instance leaves nothing
+            self.workdir = Path(tempfile.mkdtemp(prefix="hephaestus-kafka-"))
         ports = [(_free_port(), _free_port(), _free_port()) for _ in range(self.nodes)]
         voters = ",".join(f"{i + 1}@127.0.0.1:{c}" for i, (_, c, _) in enumerate(ports))
         cluster_id, tpl = _cluster_id(), deploy_dir()
@@ -283,7 +285,7 @@ class LocalKafka:
                 proc.wait()
         self.procs.clear()
         self._bootstrap = ""
-        if self._own_workdir:
+        if self._own_workdir and self.workdir.name != "hephaestus-kafka-unstarted":
             shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self) -> LocalKafka:

@@ -15,6 +15,7 @@ from hephaestus import __version__
 from hephaestus.cli.analyze import analyze_command
 from hephaestus.cli.config import config_group
 from hephaestus.cli.issues import feedback_command, issues_group
+from hephaestus.cli.kafka import kafka_group, topics_group
 from hephaestus.cli.run import run_command
 from hephaestus.errors import ConfigError, InputError
 
@@ -39,6 +40,8 @@ cli.add_command(config_group)
 cli.add_command(run_command)
 cli.add_command(issues_group)
 cli.add_command(feedback_command)
+cli.add_command(kafka_group)
+cli.add_command(topics_group)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -15,24 +15,38 @@ WILDCARD = "<*>"
 
 _OPEN = "([{\"'"
 _CLOSE = ")]}\"',.;:!?"
-# Whole-token variables (after trimming brackets/quotes/trailing punctuation).
+# Whole-token variables that start like a number, or hold a slash or a colon (checked after the cheap tests).
 _WHOLE = re.compile(
     r"""^(?:
       [-+]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][-+]?\d+)?(?:[a-zA-Z%µ]{1,5})?   # 12, -3.5, 1,024, 5ms, 12KB, 40%
     | 0[xX][0-9a-fA-F]+                                                        # 0x1f
-    | [0-9a-fA-F]{8,}                                                          # long hex / hashes
-    | [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}  # UUID
-    | (?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}                                   # MAC
-    | /?(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?                                        # IPv4[:port]
+    | /?(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?                                        # /IPv4[:port]
     | [\w-]+(?:\.[\w-]+)+:\d+                                                     # host:port
-    | [0-9a-fA-F]*:[0-9a-fA-F:]*:[0-9a-fA-F:.]*                                 # IPv6 / hh:mm:ss
     | \d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[T\-.]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:[.,]\d+)?)?)?  # dates
     | [a-zA-Z][a-zA-Z0-9+.-]*://\S+                                             # URLs
     | (?:[A-Za-z]:)?(?:[\\/][\w.@%+~$-]+){2,}[\\/]?                             # paths
     )$""",
     re.VERBOSE,
 )
+_HEXISH = "0123456789abcdefABCDEF:-."  # hashes, UUIDs, MACs, IPv6 (when long enough)
 _INNER = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.-]*://|(?<![\w.])/)[\w.@%+~$-]+(?:/[\w.@%+~$-]*)*/?")
+# One C-level pass for the commonest whole-token variables (bracketed or not); the rest take the slow path.
+_FAST = re.compile(
+    r"""([(\[{"']*)(?:
+      [-+]?(?:\d+(?:[.,:]\d+)*|\.\d+)(?:[eE][-+]?\d+)?(?:[a-zA-Z%µ]{1,5})?
+    | 0[xX][0-9a-fA-F]+
+    | [0-9a-fA-F][0-9a-fA-F:.-]{7,}
+    | [A-Za-z]+[_-]+-?\d{2,}(?:[_-]\w+)*
+    | /(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?
+    | \d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[T\-.]\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:[.,]\d+)?)?)?
+    )([)\]}"',.;:!?]*)""",
+    re.VERBOSE,
+)
+_ID_WITH_NUMBER = re.compile(r"[A-Za-z]+[_-]+-?\d{2,}(?:[_-]\w+)*")
+_WORDY_VARIABLE = re.compile(r"(?i)true|false|^[a-f]{8,}$")
+_SPLIT_BOOL = re.compile(r"(?i)(?<![A-Za-z])(?:true|false)(?![A-Za-z])")
+_HAS_DIGIT = re.compile(r"\d").search
+_NUMERIC = "0123456789.:,-+"
 _BOOLEANS = frozenset({"true", "false"})
 _SPLIT = re.compile(r"([:=,@#()\[\]{}|;\"'<>])")
 _WORD_WITH_VERSION = re.compile(r"^[A-Za-z_]*[A-Za-z]\d[A-Za-z_]*$|^[A-Za-z_]*[A-Za-z]\d$")
@@ -56,18 +70,16 @@ class Masker:
         """Split `text` on whitespace and mask each token."""
         for rx, repl in self._extra:
             text = rx.sub(repl, text)
-        cache = self._cache
-        out: list[str] = []
-        append = out.append
-        for tok in text.split():
-            masked = cache.get(tok)
-            if masked is None:
-                masked = self.mask_token(tok)
-                if len(cache) >= self._max_cache:
-                    cache.clear()
-                cache[tok] = masked
-            append(masked)
-        return out
+        get = self._cache.get
+        miss = self._miss
+        return [get(tok) or miss(tok) for tok in text.split()]
+
+    def _miss(self, token: str) -> str:
+        masked = self.mask_token(token)
+        if len(self._cache) >= self._max_cache:
+            self._cache.clear()
+        self._cache[token] = masked
+        return masked
 
     def mask(self, text: str) -> str:
         """The masked text, tokens joined by single spaces."""
@@ -76,36 +88,50 @@ class Masker:
     @staticmethod
     def mask_token(token: str) -> str:
         """Mask one whitespace-free token (uncached)."""
-        if not any(c.isdigit() for c in token) and "/" not in token:
-            return WILDCARD if token.lower() in _BOOLEANS else token
-        start, end = 0, len(token)
-        while start < end and token[start] in _OPEN:
-            start += 1
-        while end > start and token[end - 1] in _CLOSE:
-            end -= 1
-        core = token[start:end]
+        if token.isdigit():
+            return WILDCARD
+        if _HAS_DIGIT(token) is None and "/" not in token:
+            if _WORDY_VARIABLE.search(token) is None:
+                return token
+            if token.lower() in _BOOLEANS or (len(token) >= 8 and not token.strip(_HEXISH)):
+                return WILDCARD
+            return _SPLIT_BOOL.sub(WILDCARD, token)
+        fast = _FAST.fullmatch(token)
+        if fast is not None:
+            return fast.group(1) + WILDCARD + fast.group(2)
+        if token[0].isalnum() and token[-1].isalnum():
+            core, head, tail = token, "", ""
+        else:
+            core = token.lstrip(_OPEN)
+            head = token[: len(token) - len(core)]
+            stripped = core.rstrip(_CLOSE)
+            tail = core[len(stripped) :]
+            core = stripped
+        if _ID_WITH_NUMBER.fullmatch(core):
+            return head + WILDCARD + tail  # blk_-1234, task_0042, node-17
         if not core:
             return token
-        if _WHOLE.match(core):
-            return token[:start] + WILDCARD + token[end:]
-        core = _INNER.sub(WILDCARD, core)
+        if _is_whole(core):
+            return head + WILDCARD + tail
+        if "/" in core:
+            core = _INNER.sub(WILDCARD, core)
+        if _SPLIT.search(core) is None:
+            return head + _mask_segment(core, whole_checked=True) + tail
         parts = _SPLIT.split(core)
         for i in range(0, len(parts), 2):
             parts[i] = _mask_segment(parts[i])
         masked = "".join(parts)
         if masked.startswith(WILDCARD) and masked.endswith(WILDCARD) and _ONLY_WILD.match(masked):
             masked = WILDCARD  # `<*>:<*>`, `<*>-<*>`: one variable
-        return token[:start] + masked + token[end:]
+        return head + masked + tail
 
 
-def _mask_segment(part: str) -> str:
+def _mask_segment(part: str, *, whole_checked: bool = False) -> str:
     if not part or part == WILDCARD:
         return part
-    if part.lower() in _BOOLEANS:
-        return WILDCARD
-    if not any(c.isdigit() for c in part):
-        return part
-    if _WHOLE.match(part) or "/" in part or "\\" in part:
+    if _HAS_DIGIT(part) is None:
+        return WILDCARD if part.lower() in _BOOLEANS else part
+    if "/" in part or "\\" in part or (not whole_checked and _is_whole(part)):
         return WILDCARD  # HTTP/1.1, a/b/3: one variable
     if "." in part:
         subs = part.split(".")
@@ -117,10 +143,21 @@ def _mask_segment(part: str) -> str:
         if n and (n >= 2 or sum(1 for x in subs if x) >= 3):
             return WILDCARD  # a host name or dotted id is one variable
         return ".".join(subs)  # core.<*>, instruction......<*>
-    return WILDCARD if _is_variable(part) else part
+    return part if _WORD_WITH_VERSION.match(part) else WILDCARD
+
+
+def _is_whole(core: str) -> bool:
+    """The cheap tests first; the regex only for shapes that can still match."""
+    if core.isdigit() or not core.strip(_NUMERIC):
+        return True  # integers, IPs, times, dotted dates
+    if not core.strip(_HEXISH) and (len(core) >= 8 or core[:2] in ("0x", "0X")):
+        return True
+    if core[0] in "0123456789+-./\\" or "/" in core or ":" in core or "\\" in core:
+        return _WHOLE.match(core) is not None
+    return False
 
 
 def _is_variable(part: str) -> bool:
-    if not any(c.isdigit() for c in part):
+    if _HAS_DIGIT(part) is None:
         return False
     return not _WORD_WITH_VERSION.match(part)  # Slf4jLogger, SOCKS5, eth0, IPv4 stay words

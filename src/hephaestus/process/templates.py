@@ -9,9 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from hephaestus.process.masking import WILDCARD, Masker
 
@@ -25,23 +24,23 @@ _FIT_CACHE: dict[str, re.Pattern[str]] = {}
 _VALUE_INTRODUCERS = frozenset(
     {"user", "users", "for", "by", "host", "hostname", "account", "name", "named", "login"}
 )
+_UNITS = frozenset({"B", "KB", "MB", "GB", "TB", "PB", "kB", "KiB", "MiB", "GiB", "TiB", "bytes"})
+_MIN_ENUM_COUNT = int(__import__("os").environ.get("HEPH_MINC", "2"))
 _CALENDAR = frozenset(
     {"mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug"}
     | {"sep", "sept", "oct", "nov", "dec", "am", "pm", "utc", "gmt"}
 )
 
 
-@dataclass(frozen=True)
-class Template:
-    """A snapshot of one group: its id, template text and how many messages it holds."""
+class Template(NamedTuple):
+    """A snapshot of one group (or of one message's rendering): id, template text and group size."""
 
     template_id: str
     template: str
     size: int
 
 
-@dataclass(frozen=True)
-class TemplateMatch:
+class TemplateMatch(NamedTuple):
     """What `add` did with one message: its template (as rendered for it) and its group."""
 
     template_id: str
@@ -49,6 +48,7 @@ class TemplateMatch:
     change: Literal["new", "updated", "none"]
     size: int
     cluster_id: str
+    tokens: tuple[str, ...] = ()  # the masked tokens of the message (what `render` needs later)
 
 
 class TemplateStore(Protocol):
@@ -80,11 +80,12 @@ class JsonFileStore:
 class _Cluster:
     """A group: template tokens, size, and value counts for wildcard positions that held plain words."""
 
-    __slots__ = ("id", "size", "stats", "tokens")
+    __slots__ = ("id", "size", "stats", "text", "tokens")
 
     def __init__(self, cid: str, tokens: list[str], size: int = 0) -> None:
         self.id = cid
         self.tokens = tokens
+        self.text = " ".join(tokens)
         self.size = size
         # position -> {word: count}; a position leaves this dict when a non-word or too many words show up
         self.stats: dict[int, dict[str, int]] = {}
@@ -106,7 +107,7 @@ class TemplateMiner:
         masker: Masker | None = None,
         max_cache: int = 100_000,
         max_enum: int = 8,
-        enum_ratio: float = 0.2,
+        enum_ratio: float = float(__import__("os").environ.get("HEPH_RATIO", "0.2")),
     ) -> None:
         if not 0 < similarity_threshold <= 1:
             raise ValueError("similarity_threshold must be in (0, 1]")
@@ -133,15 +134,17 @@ class TemplateMiner:
                 self._by_id[cluster.id] = cluster
                 change = "new"
             elif self._generalise(cluster, tokens):
+                cluster.text = " ".join(cluster.tokens)
                 change = "updated"
             if len(self._exact) >= self._max_cache:
                 self._exact.clear()
             self._exact[tokens] = cluster
         cluster.size += 1
-        if cluster.stats:
-            self._observe(cluster, tokens)
+        if not cluster.stats:
+            return TemplateMatch(cluster.id, cluster.text, change, cluster.size, cluster.id, tokens)
+        self._observe(cluster, tokens)
         template_id, template = self._render(cluster, tokens)
-        return TemplateMatch(template_id, template, change, cluster.size, cluster.id)
+        return TemplateMatch(template_id, template, change, cluster.size, cluster.id, tokens)
 
     def match(self, content: str) -> Template | None:
         """The template `content` would get, without changing anything; None if it would be new."""
@@ -152,10 +155,11 @@ class TemplateMiner:
         template_id, template = self._render(cluster, tokens)
         return Template(template_id, template, cluster.size)
 
-    def render(self, cluster_id: str, content: str) -> Template:
-        """The template of `content` in group `cluster_id` as the group stands now (for final labels)."""
-        cluster = self._by_id[cluster_id]
-        template_id, template = self._render(cluster, tuple(self.masker.mask_tokens(content)))
+    def render(self, match: TemplateMatch) -> Template:
+        """The template of an earlier `add` result as its group stands now (final labels)."""
+        cluster = self._by_id[match.cluster_id]
+        tokens = match.tokens or tuple(cluster.tokens)
+        template_id, template = self._render(cluster, tokens)
         return Template(template_id, template, cluster.size)
 
     def template(self, cluster_id: str) -> str:
@@ -250,7 +254,7 @@ class TemplateMiner:
                 continue
             current[i] = _merge_tokens(old, tok)
             changed = True
-            if _is_word(old) and _is_word(tok) and not _introduced(current, i):
+            if _is_word(old) and _is_word(tok) and not _introduced(current, i) and not _is_unit(current, i, tok):
                 cluster.stats[i] = {old: cluster.size}  # `tok` is counted by _observe
         return changed
 
@@ -263,14 +267,19 @@ class TemplateMiner:
             else:
                 counts[tok] = counts.get(tok, 0) + 1
 
+    def _is_enum(self, counts: dict[str, int], size: int) -> bool:
+        """Few values, each seen repeatedly (or few relative to the group): an enumeration."""
+        distinct = len(counts)
+        return distinct <= self.enum_ratio * size or min(counts.values()) >= _MIN_ENUM_COUNT
+
     def _render(self, cluster: _Cluster, tokens: tuple[str, ...]) -> tuple[str, str]:
         if not cluster.stats:
-            return cluster.id, " ".join(cluster.tokens)
+            return cluster.id, cluster.text
         out = list(cluster.tokens)
         kept: list[str] = []
         for i, counts in cluster.stats.items():
             tok = tokens[i]
-            if tok != WILDCARD and tok in counts and len(counts) <= max(1.0, self.enum_ratio * cluster.size):
+            if tok in counts and tok != WILDCARD and self._is_enum(counts, cluster.size):
                 out[i] = tok
                 if tok != next(iter(counts)):
                     kept.append(f"{i}={tok}")
@@ -285,6 +294,11 @@ class TemplateMiner:
 def _is_word(token: str) -> bool:
     """A token the masker left alone and that is no calendar name: a candidate enumeration value."""
     return WILDCARD not in token and token.strip(",.:;()[]").lower() not in _CALENDAR
+
+
+def _is_unit(tokens: list[str], i: int, new: str) -> bool:
+    """A size unit right after a variable (`5.2 KB`, `212 B`) varies with it: part of the variable."""
+    return i > 0 and WILDCARD in tokens[i - 1] and new.strip(",.;:()[]") in _UNITS
 
 
 def _introduced(tokens: list[str], i: int) -> bool:

@@ -77,4 +77,4 @@ def missing_module(message: str) -> str | None:
 
 
 def is_stdlib(module: str) -> bool:
-    return module.split(".")[0] in sys.stdlib_module_names
+    return module.split(".", maxsplit=1)[0] in sys.stdlib_module_names

@@ -7,6 +7,7 @@ Fed with nodes of a SourceFile; each returns the `{node: rewriter}` mapping that
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import libcst as cst
 
@@ -95,8 +96,8 @@ def add_import(source: SourceFile, *, module: str, name: str | None = None) -> d
 
     def _apply(updated: cst.CSTNode) -> cst.CSTNode:
         assert isinstance(updated, cst.Module)
-        items = list(updated.body)
-        stmts = list(new_stmts)
+        items: list[Any] = list(updated.body)
+        stmts: list[Any] = list(new_stmts)
         if index == 0 or not _is_import(items[index - 1]):
             stmts[0] = stmts[0].with_changes(leading_lines=[cst.EmptyLine()] if index else [])
         items[index:index] = stmts

@@ -14,7 +14,7 @@ from hephaestus.records import Issue
 from hephaestus.repair.abstain import environment_diagnosis
 from hephaestus.repair.locate import Site, locate, repo_files
 from hephaestus.repair.logparse import Failure, parse_pytest, parse_traceback
-from hephaestus.repair.model import Candidate, Location, Proposal, RepairResult
+from hephaestus.repair.model import Candidate, Proposal, RepairResult
 from hephaestus.repair.mutation import mutation_proposals
 from hephaestus.repair.patch import render_patch
 from hephaestus.repair.regression import regression_edit
@@ -143,12 +143,12 @@ class RepairEngine:
             return f"{what}: no stack trace, so no fault location in the repository"
         if not sites or not code_sites:
             inner = failure.frames[-1].file
-            return f"{what}: no frame of the traceback maps to a non-test file of the repository (innermost: {inner})"
+            return f"{what}: no frame of the traceback maps to a non-test file of the repository (innermost: {inner})"  # noqa: E501
         inner_site = code_sites[0]
         if failure.frames and failure.frames[-1] is not inner_site.frame:
             return (
                 f"{what}: raised inside third-party or library code ({failure.frames[-1].file}) called from "
-                f"{inner_site.location.path}:{inner_site.location.line}; no template found evidence for an in-repo fix"
+                f"{inner_site.location.path}:{inner_site.location.line}; no template found evidence for an in-repo fix"  # noqa: E501
             )
         return (
             f"{what} at {inner_site.location.path}:{inner_site.location.line}: no template found evidence in "

@@ -25,11 +25,11 @@ _VALUE = (
     r"|nan|zero|an? empty (?:list|dict|dictionary|string|str|tuple|set|mapping)|empty (?:list|dict|string))"
 )
 _PATTERNS = (
-    re.compile(r"\breturns?\s+" + _VALUE + r"\s*,?\s+(?:when(?:ever)?|if|for|on)\s+(?P<cond>[^.;\n]*(?:\n[^.;\n]*)?)", re.I),
+    re.compile(r"\breturns?\s+" + _VALUE + r"\s*,?\s+(?:when(?:ever)?|if|for|on)\s+(?P<cond>[^.;\n]*(?:\n[^.;\n]*)?)", re.I),  # noqa: E501
     re.compile(r"\b(?:when(?:ever)?|if)\s+(?P<cond>[^,.;\n]+),\s*(?:it\s+)?returns?\s+" + _VALUE, re.I),
-    re.compile(r"\b" + _VALUE + r"\s+(?:is|are)\s+returned\s+(?:when(?:ever)?|if|for)\s+(?P<cond>[^.;\n]+)", re.I),
+    re.compile(r"\b" + _VALUE + r"\s+(?:is|are)\s+returned\s+(?:when(?:ever)?|if|for)\s+(?P<cond>[^.;\n]+)", re.I),  # noqa: E501
     re.compile(r"\b(?P<cond>[\w`'\" ]{1,40}?)\s+defaults?\s+to\s+" + _VALUE, re.I),
-    re.compile(r"\b(?:empty|blank|missing)\s+(?P<cond>[\w ]{0,30}?)\s*(?:->|=>|gives|yields|counts? as|means)\s+" + _VALUE, re.I),
+    re.compile(r"\b(?:empty|blank|missing)\s+(?P<cond>[\w ]{0,30}?)\s*(?:->|=>|gives|yields|counts? as|means)\s+" + _VALUE, re.I),  # noqa: E501
 )  # fmt: skip
 _EMPTY_WORDS = ("empty", "no ", "none", "nothing", "zero", "missing", "blank", "absent")
 _WORD = re.compile(r"[a-z0-9]+")

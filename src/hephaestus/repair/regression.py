@@ -45,13 +45,10 @@ def module_name(repo: Path, path: str, files: Sequence[str]) -> str:
     imported = _test_imports(repo, files)
     for option in options:
         top = option.split(".")[0]
-        if option in imported or any(i == top or i.startswith(top + ".") for i in imported):
-            if (
-                (repo / path).parent.joinpath("__init__.py").exists()
-                or "." not in option
-                or option in imported
-            ):
-                return option
+        if (option in imported or any(i == top or i.startswith(top + ".") for i in imported)) and (
+            (repo / path).parent.joinpath("__init__.py").exists() or "." not in option or option in imported
+        ):
+            return option
     parts = PurePosixPath(path).parts
     if parts[0] == "src" and len(options) > 1:
         return options[1]

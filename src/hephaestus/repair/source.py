@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TypeVar
 
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider
@@ -155,7 +155,7 @@ class _Rewrite(cst.CSTTransformer):
         super().__init__()
         self._edits = edits
 
-    def on_leave(
+    def on_leave(  # type: ignore[override]
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
         fn = self._edits.get(id(original_node))
@@ -165,5 +165,5 @@ class _Rewrite(cst.CSTTransformer):
 def rewrite(source: SourceFile, edits: Mapping[cst.CSTNode, Rewriter]) -> str:
     """New source text after applying `edits` (node of `source.module` -> function of the updated node)."""
     by_id = {id(node): fn for node, fn in edits.items()}
-    new_module = cast(cst.Module, source.module.visit(_Rewrite(by_id)))
+    new_module = source.module.visit(_Rewrite(by_id))
     return new_module.code

@@ -26,7 +26,7 @@ from typing import Literal
 
 from hephaestus.errors import InputError
 
-__all__ = ["SKIP_DIRS", "Sandbox", "SandboxResult", "network_isolation_available"]
+__all__ = ["SKIP_DIRS", "Isolation", "Sandbox", "SandboxResult", "network_isolation_available"]
 
 SKIP_DIRS = frozenset(
     {".git", ".venv", "venv", "node_modules", "__pycache__", ".hephaestus", ".mypy_cache", ".pytest_cache"}
@@ -53,25 +53,55 @@ class SandboxResult:
     timed_out: bool
     network_isolated: bool
     limit: Limit | None = None
+    source_protected: bool = False
 
     @property
     def ok(self) -> bool:
         return self.returncode == 0 and not self.timed_out
 
 
+@dataclass(frozen=True)
+class Isolation:
+    """How commands are wrapped: the `unshare` prefix, and whether it also gives a mount
+    namespace in which the original repository is bind-mounted read-only."""
+
+    prefix: tuple[str, ...]
+    protects_source: bool
+
+
+# In the new namespaces: make $1 (the original repo) read-only if asked, bring loopback up, exec.
+_WRAPPER = (
+    'if [ "$1" != - ]; then { mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1"; } 2>/dev/null'
+    ' || echo "hephaestus-sandbox: warning: could not make $1 read-only" >&2; fi; shift;'
+    ' ip link set lo up 2>/dev/null; exec "$@"'
+)
+
+
 @cache
-def network_isolation_available() -> tuple[str, ...] | None:
-    """The `unshare` prefix that gives a child its own (empty) network namespace, or None."""
+def network_isolation_available() -> Isolation | None:
+    """The strongest `unshare` wrapping that works here (probed once), or None."""
     exe = shutil.which("unshare") or shutil.which("unshare", path=os.pathsep.join(_SYSTEM_PATH))
     if exe is None:
         return None
-    for prefix in ((exe, "--net"), (exe, "--user", "--map-root-user", "--net")):
-        try:
-            probe = subprocess.run([*prefix, "true"], capture_output=True, timeout=10, check=False)
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if probe.returncode == 0:
-            return prefix
+    user = ("--user", "--map-root-user")
+    probe_dir = tempfile.mkdtemp(prefix="hephaestus-probe-")
+    try:
+        for prefix, mount in (
+            ((exe, "--net", "--mount"), True),
+            ((exe, *user, "--net", "--mount"), True),
+            ((exe, "--net"), False),
+            ((exe, *user, "--net"), False),
+        ):
+            check = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1"'
+            argv = [*prefix, "sh", "-c", check, "sh", probe_dir] if mount else [*prefix, "true"]
+            try:
+                probe = subprocess.run(argv, capture_output=True, timeout=10, check=False)
+            except (OSError, subprocess.SubprocessError):
+                continue
+            if probe.returncode == 0:
+                return Isolation(prefix, mount)
+    finally:
+        os.rmdir(probe_dir)
     return None
 
 
@@ -118,8 +148,9 @@ class Sandbox:
     """A copy of `repo` in a fresh temporary directory; use as a context manager.
 
     Commands run with cwd = the copy, a scrubbed environment, rlimits on CPU time, address
-    space and file size, a process group killed on timeout, and (where `unshare --net` works)
-    no network. `network_isolated` says whether the last point held.
+    space and file size, a process group killed on timeout, and (where `unshare` works) no
+    network and a read-only view of the original repository. `network_isolated` and
+    `source_protected` say whether those last two held.
     """
 
     def __init__(
@@ -137,14 +168,19 @@ class Sandbox:
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
         self._extra_env = dict(env or {})
-        self._net_prefix = network_isolation_available() if isolate_network else None
+        self._isolation = network_isolation_available() if isolate_network else None
         self._root: Path | None = None
         self._env: dict[str, str] = {}
         self.content_hash = ""
 
     @property
     def network_isolated(self) -> bool:
-        return self._net_prefix is not None
+        return self._isolation is not None
+
+    @property
+    def source_protected(self) -> bool:
+        """Whether commands see the original repository read-only (mount namespace)."""
+        return self._isolation is not None and self._isolation.protects_source
 
     @property
     def path(self) -> Path:
@@ -198,7 +234,7 @@ class Sandbox:
                 shutil.copy2(src, dst)
         return digest.hexdigest()
 
-    def _limits(self, cpu_s: int) -> None:  # runs in the child between fork and exec
+    def _limits(self, cpu_s: int) -> None:  # pragma: no cover - runs in the child between fork and exec
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 5))
         memory = self.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -216,8 +252,9 @@ class Sandbox:
         argv = self.argv_for(command)
         timeout = self.timeout_s if timeout_s is None else timeout_s
         full = list(argv)
-        if self._net_prefix is not None:  # bring loopback up inside the new namespace if we can
-            full = [*self._net_prefix, "sh", "-c", 'ip link set lo up 2>/dev/null; exec "$@"', "sh", *argv]
+        if self._isolation is not None:
+            source = str(self.source) if self._isolation.protects_source else "-"
+            full = [*self._isolation.prefix, "sh", "-c", _WRAPPER, "sh", source, *argv]
         log_path = self.scratch / f"out-{time.monotonic_ns()}.log"
         start = time.monotonic()
         timed_out = False
@@ -254,8 +291,9 @@ class Sandbox:
         elif not timed_out and returncode != 0 and any(m in output for m in _MEMORY_MARKERS):
             limit = "memory"
         return SandboxResult(
-            tuple(argv), returncode, output, duration, timed_out, self.network_isolated, limit
-        )
+            tuple(argv), returncode, output, duration, timed_out, self.network_isolated, limit,
+            self.source_protected,
+        )  # fmt: skip
 
 
 def _kill_group(pid: int) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from collections import OrderedDict
 from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import count
@@ -39,6 +41,11 @@ _COMPILE = (
     "sys.exit(bad)\n"
 )
 _ids = count()
+# Baselines are shared by every Validator in the process (keyed by content hash and every
+# option that changes the run), so one analyze run pays for one baseline per repo state.
+_BASELINES: OrderedDict[tuple[object, ...], TestRun] = OrderedDict()
+_BASELINE_LOCK = threading.Lock()
+_BASELINE_SLOTS = 32
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,7 @@ class Validator:
 
     The test command runs with the `python` of the process running Hephaestus first on PATH
     (so `python -m pytest` uses this interpreter and its installed packages). The baseline run
-    on the unpatched tree is cached per (repo path, content hash, command).
+    on the unpatched tree is cached process-wide per (repo path, content hash, options).
     """
 
     def __init__(
@@ -99,8 +106,6 @@ class Validator:
         self.isolate_network = isolate_network
         self._env = dict(env or {})
         self._pytest = is_pytest(test_cmd)
-        self._baselines: dict[tuple[str, str, str], TestRun] = {}
-        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: RepairSettings) -> Validator:
@@ -123,14 +128,19 @@ class Validator:
         return summarize(result, pytest=True, tests=parse_junit(junit))
 
     def _baseline_in(self, box: Sandbox) -> tuple[TestRun, bool]:
-        key = (str(box.source), box.content_hash, self.test_cmd)
-        with self._lock:
-            cached = self._baselines.get(key)
-        if cached is not None:
-            return cached, False
+        """(baseline, ran_here): ran_here means `box` is now dirty and must not be patched."""
+        key: tuple[object, ...] = (str(box.source), box.content_hash, self.test_cmd, self.timeout_s)
+        key += (self.memory_mb, self.isolate_network, tuple(sorted(self._env.items())))
+        with _BASELINE_LOCK:
+            cached = _BASELINES.get(key)
+            if cached is not None:
+                _BASELINES.move_to_end(key)
+                return cached, False
         run = self._run_tests(box)
-        with self._lock:
-            self._baselines[key] = run
+        with _BASELINE_LOCK:
+            _BASELINES[key] = run
+            while len(_BASELINES) > _BASELINE_SLOTS:
+                _BASELINES.popitem(last=False)
         return run, True
 
     def baseline(self, repo: Path) -> TestRun:
@@ -214,11 +224,13 @@ class Validator:
                 applied=True, passed=False, tests_after="error", output_tail=error[-_TAIL:],
                 reason=f"the patched code does not compile: {error.splitlines()[-1]}",
             )  # fmt: skip
-        after = self._run_tests(box)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # the reproduction runs alongside the suite
+            pending = pool.submit(self._reproduce, repo, patch, test_path) if test_path else None
+            after = self._run_tests(box)
+            before = pending.result() if pending is not None else None
         regressions = self._regressions(baseline, after)
         reproduced = fixed = None
         if test_path is not None:
-            before = self._reproduce(repo, patch, test_path)
             reproduced = before is not None and before.status == "failed"
             fixed = (box.path / test_path).is_file() and self._fixed_after(box, after, test_path)
         suite_ok = after.status == "passed" or (

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hephaestus.bus.base import Message
 from hephaestus.bus.kafka import KafkaBus
 from hephaestus.errors import RetryableError
 from hephaestus.settings import KafkaSettings
@@ -50,7 +51,7 @@ def test_unreachable_broker_flush_raises_and_spooled_records_are_replayed(
 
     consumer = live.consumer("replay-check", ["events"])
     try:
-        got = []
+        got: list[Message] = []
         deadline = time.monotonic() + 20
         while len(got) < 3 and time.monotonic() < deadline:
             got += consumer.poll_batch(timeout=0.5)

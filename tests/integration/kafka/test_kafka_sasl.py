@@ -7,6 +7,7 @@ import time
 import pytest
 from pydantic import SecretStr
 
+from hephaestus.bus.base import Message
 from hephaestus.bus.broker import LocalKafka
 from hephaestus.bus.kafka import KafkaBus
 from hephaestus.errors import ConfigError, RetryableError
@@ -36,7 +37,7 @@ def test_scram_user_can_produce_and_consume(kafka_sasl_broker: LocalKafka, kafka
     producer.close(10)
     consumer = bus.consumer("sasl", ["secure"])
     try:
-        got = []
+        got: list[Message] = []
         deadline = time.monotonic() + 20
         while not got and time.monotonic() < deadline:
             got = consumer.poll_batch(timeout=0.5)

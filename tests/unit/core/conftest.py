@@ -8,5 +8,3 @@ def store(tmp_path):
     s = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     yield s
     s.close()
-
-

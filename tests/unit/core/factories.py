@@ -3,7 +3,9 @@ from datetime import UTC, datetime, timedelta
 from hephaestus.records import ErrorEvent, Frame
 
 
-def make_event(n: int, *, fingerprint: str = "f" * 16, trace: str | None = None, level: str = "ERROR") -> ErrorEvent:
+def make_event(
+    n: int, *, fingerprint: str = "f" * 16, trace: str | None = None, level: str = "ERROR"
+) -> ErrorEvent:
     return ErrorEvent(
         event_id=f"ev{n}",
         fingerprint=fingerprint,

@@ -63,7 +63,9 @@ def test_an_unexpected_transform_error_dead_letters_instead_of_crashing(store):
     producer.produce(RAW_LOGS, raw.model_dump_json().encode())
     producer.flush()
     pipeline.drain()
-    assert [d["reason"] for d in pipeline.dead_letters()] == ["internal error: RuntimeError: bug in a transform"]
+    assert [d["reason"] for d in pipeline.dead_letters()] == [
+        "internal error: RuntimeError: bug in a transform"
+    ]
 
 
 def test_redelivered_raw_records_are_not_counted_twice(tmp_path, store):
@@ -84,7 +86,11 @@ def test_redelivered_raw_records_are_not_counted_twice(tmp_path, store):
 
 
 def test_stages_start_stop_is_safe_without_start(store):
-    for component in (Processor(), FileSource([]), Pipeline(bus=LocalBus(":memory:"), store=store).issue_sink):
+    for component in (
+        Processor(),
+        FileSource([]),
+        Pipeline(bus=LocalBus(":memory:"), store=store).issue_sink,
+    ):
         component.stop()
         component.start()
         assert component.started

@@ -26,7 +26,12 @@ def test_raw_log_schema_has_exactly_the_seed_fields():
 def test_structured_log_schema_has_exactly_the_seed_fields():
     schema = _schema("structured_log")
     assert set(schema["properties"]) == {
-        "log_id", "original_timestamp", "processing_timestamp", "source", "error", "context",
+        "log_id",
+        "original_timestamp",
+        "processing_timestamp",
+        "source",
+        "error",
+        "context",
     }
     defs = schema["$defs"]
     assert set(defs["SourceInfo"]["properties"]) == {"application", "host", "component"}

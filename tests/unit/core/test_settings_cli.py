@@ -30,8 +30,12 @@ def test_data_dir_defaults_outside_the_repository(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("- a list\n", "mapping"), ("repair: [unclosed\n", "not valid YAML"), ("bus:\n  kind: carrier-pigeon\n", "bus.kind"),
-     ("nope: 1\n", "nope")],
+    [
+        ("- a list\n", "mapping"),
+        ("repair: [unclosed\n", "not valid YAML"),
+        ("bus:\n  kind: carrier-pigeon\n", "bus.kind"),
+        ("nope: 1\n", "nope"),
+    ],
 )
 def test_bad_config_files_are_config_errors(tmp_path, text, message):
     config = tmp_path / "c.yaml"

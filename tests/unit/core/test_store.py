@@ -31,10 +31,20 @@ def test_distinct_fingerprints_are_distinct_issues_and_unknown_issue_is_input_er
 
 
 def _solution(issue_id: str, template: str | None = "zero-division") -> Solution:
-    validation = Validation(applied=True, passed=True, tests_before="passed", tests_after="passed", duration_s=1.0)
+    validation = Validation(
+        applied=True, passed=True, tests_before="passed", tests_after="passed", duration_s=1.0
+    )
     return Solution(
-        issue_id=issue_id, status="validated", provider="builtin", patch="--- a/x\n+++ b/x\n", score=0.9,
-        explanation="e", validation=validation, files=("x",), template=template, created_at=datetime.now(UTC),
+        issue_id=issue_id,
+        status="validated",
+        provider="builtin",
+        patch="--- a/x\n+++ b/x\n",
+        score=0.9,
+        explanation="e",
+        validation=validation,
+        files=("x",),
+        template=template,
+        created_at=datetime.now(UTC),
     )
 
 
@@ -71,8 +81,10 @@ def test_diagnosis_checkpoints_and_related_logs(store):
 
     def log(n: int, trace: str | None) -> StructuredLog:
         return StructuredLog(
-            log_id=f"l{n}", original_timestamp=datetime(2026, 1, 1, 0, 0, n, tzinfo=UTC),
-            processing_timestamp=datetime.now(UTC), source=SourceInfo(application="shop", host="h"),
+            log_id=f"l{n}",
+            original_timestamp=datetime(2026, 1, 1, 0, 0, n, tzinfo=UTC),
+            processing_timestamp=datetime.now(UTC),
+            source=SourceInfo(application="shop", host="h"),
             error=ErrorDetails(level="INFO", message=f"step {n}"),
             context=LogContext(process_info={"trace_id": trace} if trace else {}),
         )

@@ -23,7 +23,12 @@ def test_python_logging_default() -> None:
     ("record", "message", "level", "ts_year"),
     [
         ('{"msg": "a", "level": "warn", "ts": "2024-05-01T00:00:00Z"}', "a", "WARNING", 2024),
-        ('{"message": "b", "severity": "ERROR", "@timestamp": "2023-02-03T04:05:06.7+00:00"}', "b", "ERROR", 2023),
+        (
+            '{"message": "b", "severity": "ERROR", "@timestamp": "2023-02-03T04:05:06.7+00:00"}',
+            "b",
+            "ERROR",
+            2023,
+        ),
         ('{"message": "c", "lvl": "info", "time": 1700000000}', "c", "INFO", 2023),
         ('{"message": "d", "lvl": "info", "time": 1700000000123}', "d", "INFO", 2023),
     ],
@@ -70,8 +75,14 @@ def test_syslog_3164_and_5424() -> None:
         "ERROR",
         "upstream timed out",
     )
-    q = parse_record("<165>1 2003-10-11T22:14:15.003Z host app 99 ID47 [ex@1 a=\"b\"] hello there")
-    assert (q.format, q.component, q.pid, q.level, q.message) == ("syslog5424", "app", 99, "NOTICE", "hello there")
+    q = parse_record('<165>1 2003-10-11T22:14:15.003Z host app 99 ID47 [ex@1 a="b"] hello there')
+    assert (q.format, q.component, q.pid, q.level, q.message) == (
+        "syslog5424",
+        "app",
+        99,
+        "NOTICE",
+        "hello there",
+    )
     assert q.timestamp is not None
 
 
@@ -80,10 +91,24 @@ def test_access_and_error_logs() -> None:
     assert (p.format, p.status) == ("access", 503)
     assert p.message.startswith('"GET /a.gif HTTP/1.0" 503')
     assert p.timestamp is not None
-    a = parse_record("[Wed Oct 11 14:32:52.123 2000] [core:error] [pid 35:tid 9] [client 1.2.3.4:5] File missing")
-    assert (a.format, a.level, a.pid, a.component, a.message) == ("apache_error", "ERROR", 35, "core", "File missing")
+    a = parse_record(
+        "[Wed Oct 11 14:32:52.123 2000] [core:error] [pid 35:tid 9] [client 1.2.3.4:5] File missing"
+    )
+    assert (a.format, a.level, a.pid, a.component, a.message) == (
+        "apache_error",
+        "ERROR",
+        35,
+        "core",
+        "File missing",
+    )
     n = parse_record("2024/01/02 03:04:05 [crit] 10#11: *3 connect() failed")
-    assert (n.format, n.level, n.pid, n.thread, n.message) == ("nginx_error", "CRITICAL", 10, "11", "connect() failed")
+    assert (n.format, n.level, n.pid, n.thread, n.message) == (
+        "nginx_error",
+        "CRITICAL",
+        10,
+        "11",
+        "connect() failed",
+    )
 
 
 def test_log4j_spring_and_fallbacks() -> None:
@@ -97,7 +122,9 @@ def test_log4j_spring_and_fallbacks() -> None:
 
 
 def test_docker_json_file_and_cri() -> None:
-    line = json.dumps({"log": "2024-01-01 10:00:00,1 ERROR a: x\n", "stream": "stderr", "time": "2024-01-01T10:00:00Z"})
+    line = json.dumps(
+        {"log": "2024-01-01 10:00:00,1 ERROR a: x\n", "stream": "stderr", "time": "2024-01-01T10:00:00Z"}
+    )
     p = parse_record(line)
     assert (p.format, p.level, p.message) == ("docker+python", "ERROR", "x")
     c = parse_record("2024-01-01T10:00:00.1Z stderr F level=error msg=boom")
@@ -105,15 +132,26 @@ def test_docker_json_file_and_cri() -> None:
 
 
 def test_journald_export_json() -> None:
-    p = parse_record(json.dumps({"MESSAGE": "unit failed", "PRIORITY": "3", "_PID": "8",
-                                 "SYSLOG_IDENTIFIER": "systemd", "__REALTIME_TIMESTAMP": "1700000000000000"}))
+    p = parse_record(
+        json.dumps(
+            {
+                "MESSAGE": "unit failed",
+                "PRIORITY": "3",
+                "_PID": "8",
+                "SYSLOG_IDENTIFIER": "systemd",
+                "__REALTIME_TIMESTAMP": "1700000000000000",
+            }
+        )
+    )
     assert (p.format, p.level, p.pid, p.component) == ("journald", "ERROR", 8, "systemd")
     assert p.timestamp == datetime.fromtimestamp(1_700_000_000, tz=UTC)
 
 
 def test_logpai_pattern() -> None:
     fmt = compile_log_format("<Date> <Time> <Pid> <Level> <Component>: <Content>")
-    p = parse_record("081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating", log_format=fmt)
+    p = parse_record(
+        "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating", log_format=fmt
+    )
     assert (p.format, p.level, p.pid, p.component) == ("logpai", "INFO", 148, "dfs.DataNode$PacketResponder")
     assert p.message == "PacketResponder 1 terminating"
     assert p.timestamp == datetime(2008, 11, 9, 20, 36, 15, tzinfo=UTC)

@@ -40,7 +40,10 @@ def test_mask_token(token: str, masked: str) -> None:
 
 def test_mask_text_uses_cache_and_extra_rules() -> None:
     m = Masker(max_cache=2, extra=[(r"secret-\w+", "<SECRET>")])
-    assert m.mask("user 42 logged in from 10.0.0.1 with secret-abc") == "user <*> logged in from <*> with <SECRET>"
+    assert (
+        m.mask("user 42 logged in from 10.0.0.1 with secret-abc")
+        == "user <*> logged in from <*> with <SECRET>"
+    )
     assert m.mask_tokens("a b c d") == ["a", "b", "c", "d"]  # cache bound exceeded: still correct
 
 

@@ -70,8 +70,15 @@ def test_process_info_from_record_and_metadata() -> None:
     proc = Processor()
     line = json.dumps({"msg": "slow", "level": "warn", "pid": 9, "thread": "t1", "trace_id": "abc"})
     (out,) = proc.process(_raw(line))
-    assert out.structured.context.process_info == {"pid": 9, "thread": "t1", "trace_id": "abc", "format": "json"}
-    (out2,) = proc.process(_raw("plain text", metadata=RawMetadata(process_id=5, trace_id="t"), level="error"))
+    assert out.structured.context.process_info == {
+        "pid": 9,
+        "thread": "t1",
+        "trace_id": "abc",
+        "format": "json",
+    }
+    (out2,) = proc.process(
+        _raw("plain text", metadata=RawMetadata(process_id=5, trace_id="t"), level="error")
+    )
     assert out2.structured.context.process_info["pid"] == 5
     assert out2.is_error
     assert out2.event is not None
@@ -80,7 +87,7 @@ def test_process_info_from_record_and_metadata() -> None:
 
 def test_json_exception_field_and_http_status() -> None:
     proc = Processor()
-    exc = 'Traceback (most recent call last):\n  File "a.py", line 1, in f\nKeyError: \'k\''
+    exc = "Traceback (most recent call last):\n  File \"a.py\", line 1, in f\nKeyError: 'k'"
     (out,) = proc.process(_raw(json.dumps({"msg": "lookup failed", "level": "info", "exc_info": exc})))
     assert out.rule == "exception"
     assert out.structured.error.type == "KeyError"

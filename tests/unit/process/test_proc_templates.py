@@ -68,4 +68,6 @@ def test_bad_state_and_threshold() -> None:
 
 
 def test_ids_are_deterministic_across_miners() -> None:
-    assert TemplateMiner().add("same line here").template_id == TemplateMiner().add("same line here").template_id
+    assert (
+        TemplateMiner().add("same line here").template_id == TemplateMiner().add("same line here").template_id
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -55,8 +57,6 @@ def test_environment_is_scrubbed(repo: Path, monkeypatch: pytest.MonkeyPatch) ->
         code = "import os, json; print(json.dumps(dict(os.environ)))"
         result = box.run([PY, "-c", code])
         assert result.ok, result.output
-        import json
-
         env = json.loads(result.output)
         assert "OPENAI_API_KEY" not in env
         assert not any(k.startswith("HEPHAESTUS_") for k in env)
@@ -146,10 +146,8 @@ def test_network_isolation_can_be_turned_off(repo: Path) -> None:
 
 
 def test_no_unshare_degrades_silently(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import hephaestus.validate.sandbox as sandbox_mod
-
     network_isolation_available.cache_clear()
-    monkeypatch.setattr(sandbox_mod.shutil, "which", lambda *a, **k: None)
+    monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
     try:
         assert network_isolation_available() is None
         with Sandbox(repo) as box:
@@ -160,14 +158,30 @@ def test_no_unshare_degrades_silently(repo: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_unshare_that_fails_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import hephaestus.validate.sandbox as sandbox_mod
-
     fake = tmp_path / "unshare"
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)
     network_isolation_available.cache_clear()
-    monkeypatch.setattr(sandbox_mod.shutil, "which", lambda *a, **k: str(fake))
+    monkeypatch.setattr(shutil, "which", lambda *a, **k: str(fake))
     try:
         assert network_isolation_available() is None
     finally:
         network_isolation_available.cache_clear()
+
+
+def test_original_repo_is_read_only_inside_when_mounts_work(repo: Path) -> None:
+    isolation = network_isolation_available()
+    if isolation is None or not isolation.protects_source:
+        pytest.skip("no mount namespace here")
+    target = repo / "calc.py"
+    before = target.read_bytes()
+    with Sandbox(repo) as box:
+        assert box.source_protected
+        result = box.run([PY, "-c", f"open({str(target)!r}, 'w').write('gone')"])
+        copy_write = box.run([PY, "-c", "open('calc.py', 'w').write('fine')"])
+        assert (box.path / "calc.py").read_text() == "fine"
+    assert result.returncode != 0
+    assert result.source_protected
+    assert "Read-only file system" in result.output
+    assert copy_write.ok
+    assert target.read_bytes() == before

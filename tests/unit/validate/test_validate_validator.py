@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from hephaestus.errors import ConfigError
 from hephaestus.settings import RepairSettings
-from hephaestus.validate import Validator
+from hephaestus.validate import Validator, network_isolation_available
 from hephaestus.validate.validator import _numstat_paths
 
 MakeDiff = Callable[[Path, dict[str, str | None]], str]
@@ -140,9 +141,34 @@ def test_baseline_runs_once_per_repo_content(repo: Path, src: Any, make_diff: Ma
     assert validator.validate(repo, patch).passed
     assert validator.baseline(repo).status == "passed"
     assert len(calls) == 3  # 1 baseline + 2 patched runs
+    other = Validator(timeout_s=60)  # the cache is shared by validators with the same options
+    other_calls: list[tuple[str, ...]] = []
+    other_run = other._run_tests
+
+    def other_spy(box, paths=()):  # type: ignore[no-untyped-def]
+        other_calls.append(paths)
+        return other_run(box, paths)
+
+    other._run_tests = other_spy  # type: ignore[method-assign]
+    assert other.validate(repo, patch).passed
+    assert len(other_calls) == 1
     (repo / "README.md").write_text("changed\n")
     assert validator.baseline(repo).status == "passed"
     assert len(calls) == 4
+
+
+def test_tests_cannot_write_to_the_original_tree(
+    repo: Path, src: Any, make_diff: MakeDiff, validator: Validator, digest: Callable[[Path], dict[str, str]]
+) -> None:
+    before = digest(repo)
+    target = repo / "calc.py"
+    sneaky = f"from pathlib import Path\n\n\ndef test_vandal():\n    Path({str(target)!r}).write_text('x')\n"
+    result = validator.validate(repo, make_diff(repo, {"tests/test_vandal.py": sneaky}))
+    if network_isolation_available() is None or not network_isolation_available().protects_source:  # type: ignore[union-attr]
+        pytest.skip("no mount namespace here: the original tree is protected only by copying")
+    assert not result.passed
+    assert "tests/test_vandal.py::test_vandal" in result.output_tail or "Read-only" in result.output_tail
+    assert digest(repo) == before
 
 
 FAILING_EXTRA = "def test_known_broken():\n    assert False\n"
@@ -173,7 +199,8 @@ def test_non_pytest_command_compares_exit_codes(repo: Path, src: Any, make_diff:
         repo, make_diff(repo, {"calc.py": src.fixed_calc, REG: src.regression_test}), test_path=REG
     )
     assert good.passed, good.reason
-    assert good.reproduced_before and good.fixed_after
+    assert good.reproduced_before
+    assert good.fixed_after
     bad = validator.validate(repo, make_diff(repo, {"calc.py": src.calc.replace("a + b", "a - b")}))
     assert not bad.passed
     assert bad.regressions == ("python check.py",)
@@ -190,7 +217,8 @@ def test_slow_test_command_times_out(repo: Path, src: Any, make_diff: MakeDiff) 
 
 
 def test_plain_p0_patch_and_deletions(repo: Path, src: Any, validator: Validator) -> None:
-    patch = "--- calc.py\n+++ calc.py\n@@ -4,3 +4,3 @@\n def add(a, b):\n-    return a + b\n+    return b + a\n \n"
+    patch = "--- calc.py\n+++ calc.py\n@@ -4,3 +4,3 @@\n def add(a, b):\n-    return a + b\n"
+    patch += "+    return b + a\n \n"
     assert validator.validate(repo, patch).passed
     (repo / "stale.py").write_text("x = 1\n")
     deletion = "--- a/stale.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-x = 1\n"
@@ -208,8 +236,6 @@ def test_configuration_errors(monkeypatch: pytest.MonkeyPatch) -> None:
         Validator(test_cmd="  ")
     made = Validator.from_settings(RepairSettings(test_cmd="pytest -x", timeout_s=5, memory_mb=512))
     assert (made.test_cmd, made.timeout_s, made.memory_mb) == ("pytest -x", 5, 512)
-    import hephaestus.validate.validator as mod
-
-    monkeypatch.setattr(mod.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(ConfigError, match="git"):
         Validator()

@@ -19,7 +19,7 @@ from hephaestus.repair.templates.scope import closest, module_files
 
 __all__ = ["attribute_error", "class_attributes"]
 
-_NO_ATTR = re.compile(r"^(?:'(?P<type>[\w.]+)' object|module '(?P<module>[\w.]+)'|type object '(?P<cls>[\w.]+)') "
+_NO_ATTR = re.compile(r"^(?:'(?P<type>[\w.]+)' object|module '(?P<module>[\w.]+)'|type object '(?P<cls>[\w.]+)') "  # noqa: E501
                       r"has no attribute '(?P<attr>\w+)'")  # fmt: skip
 _HINT = re.compile(r"Did you mean: '(?P<hint>\w+)'")
 _PY2 = {"iteritems": "items", "itervalues": "values", "iterkeys": "keys"}

@@ -158,9 +158,8 @@ def _regression(
     if empty is None or guard not in {f"not {subject}", f"{subject} == 0"}:
         return None
     others = [p for p in param_names(func) if p is not param and p.default is None]
-    if others or func.params.star_arg not in (cst.MaybeSentinel.DEFAULT, None):
-        if others:
-            return None
+    if (others or func.params.star_arg not in (cst.MaybeSentinel.DEFAULT, None)) and others:
+        return None
     if guard == f"{subject} == 0":
         empty = "0"
     return RegressionSpec(

@@ -30,7 +30,7 @@ def _defined_names(ctx: FixContext, module: str) -> set[str] | None:
     if path is not None:
         other = ctx.load(path)
         return other.top_level_names() if other is not None else None
-    if module.split(".")[0] in sys.stdlib_module_names:
+    if module.split(".", maxsplit=1)[0] in sys.stdlib_module_names:
         try:
             return set(dir(importlib.import_module(module)))
         except ImportError:

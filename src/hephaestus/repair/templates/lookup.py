@@ -46,9 +46,9 @@ def _failing_subscripts(ctx: FixContext) -> list[cst.Subscript]:
     key = _missing_key(ctx.message)
     subs = [s for s in src.on_line(cst.Subscript, ctx.line) if _key_of(s) is not None]
     exact = [s for s in subs if _literal(src, _key_of(s) or s) == key and key is not None]
-    if exact:
-        return exact
     variable = [s for s in subs if _literal(src, _key_of(s) or s) is None]
+    if exact and (isinstance(key, str) or len(variable) != 1):
+        return exact
     return variable if len(variable) == 1 else []
 
 
@@ -59,12 +59,10 @@ def _default_for(ctx: FixContext, sub: cst.Subscript, key_code: str) -> tuple[st
     key_text = str(_missing_key(ctx.message))
     container = src.code(sub.value).strip().split(".")[-1]
     for doc in (src.docstring(func) if func else "", src.docstring()):
-        for value in documented_values(doc):
-            if (
-                mentions(value.condition, {key_text, container}, emptiness=False)
-                or "missing" in value.condition
-            ):
-                return value.code, f'the docstring says "{value.sentence.strip()}"', 0.8
+        for documented in documented_values(doc):
+            cond = documented.condition
+            if mentions(cond, {key_text, container}, emptiness=False) or "missing" in cond:
+                return documented.code, f'the docstring says "{documented.sentence.strip()}"', 0.8
     constants = src.module_constants()
     doc = src.docstring(func) if func else ""
     named = [c for c in constants if c.isupper() and re.search(rf"\b{re.escape(c)}\b", doc)]
@@ -121,7 +119,7 @@ def key_error(ctx: FixContext) -> Iterator[Proposal]:
                 ctx, {parent: replace_with(new)}, template="key-error.counter-default",
                 cause=f"`{owner}[{key_code}] {op}= ...` updates a counter whose key {ctx.message} was never "
                 "initialised",
-                change=f"start missing keys at {zero}: `{owner}[{key_code}] = {owner}.get({key_code}, {zero}) {op} ...`",
+                change=f"start missing keys at {zero}: `{owner}[{key_code}] = {owner}.get({key_code}, {zero}) {op} ...`",  # noqa: E501
                 prior=0.85,
             )  # fmt: skip
             if found is not None:
@@ -142,7 +140,7 @@ def key_error(ctx: FixContext) -> Iterator[Proposal]:
             call = f"{helper}({owner}, {key_code}, {value})"
             found = proposal(
                 ctx, {sub: replace_with(parse_expr(call))}, template="key-error.module-accessor",
-                cause=f"`{owner}` has no key {ctx.message}; the module reads such mappings through {helper}() "
+                cause=f"`{owner}` has no key {ctx.message}; the module reads such mappings through {helper}() "  # noqa: E501
                 f"and {why}",
                 change=f"use `{call}`", prior=prior + 0.05,
             )  # fmt: skip
@@ -238,7 +236,7 @@ def index_error(ctx: FixContext) -> Iterator[Proposal]:
         key = src.code(_key_of(sub) or sub).strip()
         if key in {"0", "-1"} and re.fullmatch(r"[\w.]+", seq):
             found = documented_guard(
-                ctx, node=sub, subject=seq, guard=f"not {seq}", template="index-error.empty-documented-default",
+                ctx, node=sub, subject=seq, guard=f"not {seq}", template="index-error.empty-documented-default",  # noqa: E501
                 cause=f"`{seq}[{key}]` fails when `{seq}` is empty", prior=0.85,
             )  # fmt: skip
             if found is not None:

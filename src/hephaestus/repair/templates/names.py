@@ -82,12 +82,11 @@ def name_error(ctx: FixContext) -> Iterator[Proposal]:
             yield found
         return
     in_scope = bound_names(src, func) - {name}
+    local = bound_names(src, func) - src.top_level_names() - set(dir(builtins)) if func else set()
+    best = closest(name, in_scope, cutoff=0.75, tiers=(local, src.top_level_names()))
     hint = _HINT.search(ctx.message)
-    if hint and hint["hint"] in in_scope:
-        best: tuple[str, float] | None = (hint["hint"], 1.0)
-    else:
-        local = bound_names(src, func) - src.top_level_names() - set(dir(builtins)) if func else set()
-        best = closest(name, in_scope, cutoff=0.75, tiers=(local, src.top_level_names()))
+    if best is None and hint and hint["hint"] in in_scope:
+        best = (hint["hint"], 0.8)
     if best is None:
         return
     target, ratio = best

@@ -81,7 +81,7 @@ def none_guard(ctx: FixContext) -> Iterator[Proposal]:
             continue
         found = proposal(
             ctx, edits, template="none-guard.documented-default",
-            cause=f"`{subject}` is None here (an optional value was not found) and {func.name.value}() uses it "
+            cause=f"`{subject}` is None here (an optional value was not found) and {func.name.value}() uses it "  # noqa: E501
             f"without checking; {why}",
             change=f"return {value} when `{subject}` is None", prior=prior,
             regression=_regression(ctx, func, subject, value),
@@ -121,12 +121,12 @@ def _get_without_default(ctx: FixContext) -> Iterator[Proposal]:
             continue
         if not isinstance(inner.func, cst.Attribute) or inner.func.attr.value != "get":
             continue
-        new = inner.with_changes(args=[inner.args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+        new = inner.with_changes(args=[inner.args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),  # noqa: E501
                                        cst.Arg(value=cst.Dict(elements=[]))])  # fmt: skip
         key = src.code(inner.args[0].value).strip()
         found = proposal(
             ctx, {inner: replace_with(new)}, template="none-guard.optional-mapping",
-            cause=f"`{src.code(inner).strip()}` returns None when {key} is absent, and the result is used as a "
+            cause=f"`{src.code(inner).strip()}` returns None when {key} is absent, and the result is used as a "  # noqa: E501
             f"mapping (`.{attr['attr']}(...)`)",
             change=f"default the missing {key} to an empty dict", prior=0.75,
         )  # fmt: skip

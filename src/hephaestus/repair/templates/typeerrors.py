@@ -31,7 +31,7 @@ def _is_text(node: cst.BaseExpression) -> bool:
 
 
 def type_error(ctx: FixContext) -> Iterator[Proposal]:
-    """`type-error.str-concat`, `type-error.numeric-str`, `type-error.generator-len`, `type-error.keyword-typo`."""
+    """`type-error.str-concat`, `type-error.numeric-str`, `type-error.generator-len`, `type-error.keyword-typo`."""  # noqa: E501
     if ctx.error_type != "TypeError":
         return
     yield from _concat(ctx)
@@ -93,7 +93,7 @@ def _generator(ctx: FixContext) -> Iterator[Proposal]:
             continue
         found = proposal(
             ctx, {value: replace_with(new)}, template="type-error.generator-len",
-            cause=f"`{name}` is a lazy {match['kind'] or match['kind2']}, which has no len() and cannot be indexed",
+            cause=f"`{name}` is a lazy {match['kind'] or match['kind2']}, which has no len() and cannot be indexed",  # noqa: E501
             change=f"build `{name}` as a list", prior=0.8,
         )  # fmt: skip
         if found is not None:

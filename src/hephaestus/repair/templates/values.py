@@ -87,7 +87,7 @@ def _regression(
     params = param_names(func)
     if arg != subject or subject not in {p.name.value for p in params}:
         return None
-    if not isinstance(ctx.source.parents.get(func), cst.Module) or value.isidentifier() and value != "None":
+    if not isinstance(ctx.source.parents.get(func), cst.Module) or (value.isidentifier() and value != "None"):
         return None
     if any(p.default is None and p.name.value != subject for p in params):
         return None

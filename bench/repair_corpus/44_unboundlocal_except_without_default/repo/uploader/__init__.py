@@ -1,0 +1,1 @@
+"""File upload service."""

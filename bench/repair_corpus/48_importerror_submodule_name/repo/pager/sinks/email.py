@@ -1,0 +1,5 @@
+"""E-mail sink."""
+
+
+def render(alert: dict) -> str:
+    return f"Subject: [{alert['severity'].upper()}] {alert['title']}"

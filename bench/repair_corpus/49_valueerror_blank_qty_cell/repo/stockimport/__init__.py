@@ -1,0 +1,1 @@
+"""Stock-take import."""

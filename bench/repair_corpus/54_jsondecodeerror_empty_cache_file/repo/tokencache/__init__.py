@@ -1,0 +1,1 @@
+"""OAuth token cache."""
