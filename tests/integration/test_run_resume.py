@@ -125,3 +125,36 @@ def test_run_without_files_is_a_config_error(tmp_path):
     assert result.returncode == 2
     assert "no files to follow" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_collector_processor_analyzer_as_separate_processes(tmp_path):
+    log = tmp_path / "worker.log"
+    _append(log, 0, 60)
+    data = tmp_path / "data"
+    config = tmp_path / "hephaestus.yaml"
+    config.write_text(
+        yaml.safe_dump({"data_dir": str(data), "collect": {"files": [str(log)], "poll_interval_s": 0.1}})
+    )
+    url = f"sqlite:///{data / 'hephaestus.sqlite'}"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "hephaestus", service, "--config", str(config)],
+            env=child_env(tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for service in ("analyzer", "processor", "collector")
+    ]
+    try:
+        assert _wait_count(url, 60) == 60
+        _append(log, 60, 40)
+        assert _wait_count(url, 100) == 100
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        errors = [proc.communicate(timeout=30)[1] for proc in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], errors
+    store = Store(url)
+    assert store.issues()[0].count == 100
+    store.close()

@@ -10,6 +10,7 @@ import json
 import sqlite3
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from hephaestus.bus.base import Bus, Consumer, Message, Producer, partition_for
@@ -75,16 +76,24 @@ class LocalBus(Bus):
         with self.lock:
             return list(self._conn.execute(sql, params).fetchall())
 
-    def transaction(self, statements: list[tuple[str, tuple[object, ...]]]) -> None:
+    def write(self, work: Callable[[sqlite3.Connection], None]) -> None:
+        """Run `work` in one IMMEDIATE transaction (serialised across processes); durable on return."""
         with self.lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
-                for sql, params in statements:
-                    self._conn.execute(sql, params)
+                work(self._conn)
                 self._conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise RetryableError(f"local bus write failed: {exc}") from exc
+
+    def transaction(self, statements: list[tuple[str, tuple[object, ...]]]) -> None:
+        def run(conn: sqlite3.Connection) -> None:
+            for sql, params in statements:
+                conn.execute(sql, params)
+
+        self.write(run)
 
     def end_offsets(self, topic: str) -> dict[int, int]:
         rows = self.execute("SELECT part, MAX(off) + 1 FROM messages WHERE topic=? GROUP BY part", (topic,))
@@ -110,28 +119,29 @@ class LocalProducer(Producer):
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        with self.bus.lock:
-            nexts: dict[tuple[str, int], int] = {}
-            rows: list[tuple[str, tuple[object, ...]]] = []
-            for topic, key, value, headers in pending:
-                parts = self.bus.partitions_of(topic)
-                self._rr += 1
-                part = partition_for(key, parts, self._rr)
-                if (topic, part) not in nexts:
-                    row = self.bus.execute(
-                        "SELECT COALESCE(MAX(off) + 1, 0) FROM messages WHERE topic=? AND part=?",
-                        (topic, part),
-                    )
-                    nexts[(topic, part)] = int(str(row[0][0]))
-                off = nexts[(topic, part)]
-                nexts[(topic, part)] = off + 1
-                sql = "INSERT INTO messages(topic, part, off, key, value, headers) VALUES (?, ?, ?, ?, ?, ?)"
-                rows.append((sql, (topic, part, off, key, value, json.dumps(headers))))
-            try:
-                self.bus.transaction(rows)
-            except RetryableError:
-                self._pending = pending + self._pending
-                raise
+        try:
+            self.bus.write(lambda conn: self._insert(conn, pending))
+        except RetryableError:
+            self._pending = pending + self._pending
+            raise
+
+    def _insert(
+        self, conn: sqlite3.Connection, pending: list[tuple[str, bytes | None, bytes, dict[str, str]]]
+    ) -> None:
+        """Runs inside the bus's write transaction, so concurrent processes never share an offset."""
+        nexts: dict[tuple[str, int], int] = {}
+        sql = "INSERT INTO messages(topic, part, off, key, value, headers) VALUES (?, ?, ?, ?, ?, ?)"
+        for topic, key, value, headers in pending:
+            self._rr += 1
+            part = partition_for(key, self.bus.partitions_of(topic), self._rr)
+            if (topic, part) not in nexts:
+                row = conn.execute(
+                    "SELECT COALESCE(MAX(off) + 1, 0) FROM messages WHERE topic=? AND part=?", (topic, part)
+                ).fetchone()
+                nexts[(topic, part)] = int(row[0])
+            off = nexts[(topic, part)]
+            nexts[(topic, part)] = off + 1
+            conn.execute(sql, (topic, part, off, key, value, json.dumps(headers)))
 
 
 class LocalConsumer(Consumer):

@@ -16,7 +16,7 @@ from hephaestus.cli.analyze import analyze_command
 from hephaestus.cli.config import config_group
 from hephaestus.cli.issues import feedback_command, issues_group
 from hephaestus.cli.kafka import kafka_group, topics_group
-from hephaestus.cli.run import run_command
+from hephaestus.cli.run import run_command, service_commands
 from hephaestus.errors import ConfigError, InputError
 
 __all__ = ["cli", "main"]
@@ -42,6 +42,8 @@ cli.add_command(issues_group)
 cli.add_command(feedback_command)
 cli.add_command(kafka_group)
 cli.add_command(topics_group)
+for _service in service_commands:
+    cli.add_command(_service)
 
 
 def main(argv: list[str] | None = None) -> Any:

@@ -13,7 +13,7 @@ import click
 from hephaestus.runner import ALL_STAGES, RunStats, run_pipeline
 from hephaestus.settings import load_settings
 
-__all__ = ["run_command"]
+__all__ = ["run_command", "service_commands"]
 
 
 @click.command("run")
@@ -73,3 +73,22 @@ def run_command(config_path: str | None, repo: str | None, stages: str, status_e
         err=True,
     )
     sys.stdout.flush()
+
+
+def _service(name: str, stages: str, summary: str) -> click.Command:
+    @click.command(
+        name, help=f"{summary}\n\nThe same as `hephaestus run --stages {stages}`; run several for scale-out."
+    )
+    @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML config file.")
+    @click.pass_context
+    def command(ctx: click.Context, config_path: str | None) -> None:
+        ctx.invoke(run_command, config_path=config_path, repo=None, stages=stages, status_every=10.0)
+
+    return command
+
+
+service_commands = [
+    _service("collector", "collect", "Follow the configured files and produce raw logs."),
+    _service("processor", "process", "Parse raw logs into structured logs and error events."),
+    _service("analyzer", "analyze", "Group error events into issues in the store."),
+]

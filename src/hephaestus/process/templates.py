@@ -254,18 +254,30 @@ class TemplateMiner:
                 continue
             current[i] = _merge_tokens(old, tok)
             changed = True
-            if _is_word(old) and _is_word(tok) and not _introduced(current, i) and not _is_unit(current, i, tok):
+            if (
+                _is_word(old)
+                and _is_word(tok)
+                and not _same_value_slot(old, tok)
+                and not _introduced(current, i)
+                and not _is_unit(current, i, tok)
+            ):
                 cluster.stats[i] = {old: cluster.size}  # `tok` is counted by _observe
         return changed
 
     def _observe(self, cluster: _Cluster, tokens: tuple[str, ...]) -> None:
         for i in list(cluster.stats):
-            tok = tokens[i] if _is_word(tokens[i]) else WILDCARD
+            tok = tokens[i]
             counts = cluster.stats[i]
-            if tok not in counts and len(counts) >= self.max_enum:
-                del cluster.stats[i]  # too many values: a real variable, never an enumeration again
+            if tok in counts:
+                counts[tok] += 1
+            elif (
+                not _is_word(tok)
+                or len(counts) >= self.max_enum
+                or any(_same_value_slot(tok, known) for known in counts)
+            ):
+                del cluster.stats[i]  # a variable or too many values: never an enumeration again
             else:
-                counts[tok] = counts.get(tok, 0) + 1
+                counts[tok] = 1
 
     def _is_enum(self, counts: dict[str, int], size: int) -> bool:
         """Few values, each seen repeatedly (or few relative to the group): an enumeration."""
@@ -292,8 +304,19 @@ class TemplateMiner:
 
 
 def _is_word(token: str) -> bool:
-    """A token the masker left alone and that is no calendar name: a candidate enumeration value."""
-    return WILDCARD not in token and token.strip(",.:;()[]").lower() not in _CALENDAR
+    """Not a bare variable and no calendar name: a candidate enumeration value."""
+    return token.count(WILDCARD) <= (0 if token == WILDCARD else 1) and token.strip(",.:;()[]").lower() not in _CALENDAR
+
+
+def _same_value_slot(a: str, b: str) -> bool:
+    """`(<*>)` vs `()` or `(host)`: the same slot holding different values, not different words."""
+    if WILDCARD not in a and WILDCARD not in b:
+        return False
+    return (
+        a.replace(WILDCARD, "") == b.replace(WILDCARD, "")
+        or (WILDCARD in a and _fits(a, b))
+        or (WILDCARD in b and _fits(b, a))
+    )
 
 
 def _is_unit(tokens: list[str], i: int, new: str) -> bool:

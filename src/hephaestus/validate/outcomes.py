@@ -70,9 +70,14 @@ def is_pytest(test_cmd: str) -> bool:
 def pytest_argv(test_cmd: str, *, junit: Path | None, paths: tuple[str, ...] = ()) -> list[str]:
     """argv of a pytest command with JUnit output, no cache plugin and optional test `paths`.
 
-    A non-pytest command gets `python -m pytest -q` (used to run a single regression test).
+    With `paths` only the launcher part of the command is kept (`python -m pytest`, `uv run
+    pytest`: the user's own options and test paths would widen the selection) plus `-q`; a
+    non-pytest command gets `python -m pytest -q` (used to run a single regression test).
     """
     argv = shlex.split(test_cmd) if is_pytest(test_cmd) else ["python", "-m", "pytest", "-q"]
+    index = _pytest_index(argv)
+    if paths and index is not None:
+        argv = [*argv[: index + 1], "-q"]
     extra: list[str] = []
     if "no:cacheprovider" not in argv:
         extra += ["-p", "no:cacheprovider"]

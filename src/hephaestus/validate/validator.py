@@ -9,8 +9,8 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import count
@@ -150,7 +150,8 @@ class Validator:
 
     def _apply(self, box: Sandbox, patch: str) -> _Applied:
         patch_file = box.scratch / f"candidate-{next(_ids)}.diff"
-        patch_file.write_text(patch if patch.endswith("\n") else patch + "\n", encoding="utf-8")
+        text = patch if patch.endswith("\n") else patch + "\n"
+        patch_file.write_bytes(text.encode("utf-8", errors="replace"))  # a lone surrogate cannot crash us
         first_error = ""
         for strip in _strip_order(patch):
             base = ["git", "apply", "--whitespace=nowarn", f"-p{strip}"]

@@ -40,6 +40,8 @@ def test_pytest_argv_adds_junit_and_no_cache(tmp_path: Path) -> None:
     assert not any(a.startswith("--junit-xml") for a in already)
     fallback = pytest_argv("make test", junit=None, paths=("t.py",))
     assert fallback[:3] == ["python", "-m", "pytest"]
+    narrowed = pytest_argv("uv run pytest -x tests/ -k slow", junit=None, paths=("tests/test_r.py",))
+    assert narrowed == ["uv", "run", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_r.py"]
 
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>

@@ -185,3 +185,14 @@ def test_original_repo_is_read_only_inside_when_mounts_work(repo: Path) -> None:
     assert "Read-only file system" in result.output
     assert copy_write.ok
     assert target.read_bytes() == before
+
+
+def test_missing_program_without_isolation_and_cpu_limit(repo: Path) -> None:
+    with Sandbox(repo, isolate_network=False, timeout_s=60) as box:
+        missing = box.run(["definitely-not-a-program-xyz"])
+        spin = "import resource\nresource.setrlimit(resource.RLIMIT_CPU, (1, 30))\nwhile True:\n    pass\n"
+        cpu = box.run([PY, "-c", spin])
+    assert missing.returncode == 127
+    assert "cannot run definitely-not-a-program-xyz" in missing.output
+    assert cpu.limit == "cpu"
+    assert not cpu.timed_out

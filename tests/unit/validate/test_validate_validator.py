@@ -13,6 +13,7 @@ import pytest
 from hephaestus.errors import ConfigError
 from hephaestus.settings import RepairSettings
 from hephaestus.validate import Validator, network_isolation_available
+from hephaestus.validate import validator as validator_module
 from hephaestus.validate.validator import _numstat_paths
 
 MakeDiff = Callable[[Path, dict[str, str | None]], str]
@@ -68,6 +69,8 @@ def test_patch_that_does_not_apply(repo: Path, src: Any, make_diff: MakeDiff, va
     assert result.reason.startswith("the patch does not apply")
     garbage = validator.validate(repo, "this is not a diff")
     assert garbage.applied is False
+    surrogate = validator.validate(repo, patch.replace("0.0", "\udcff"))
+    assert surrogate.applied is False
 
 
 def test_syntax_error_is_rejected_before_tests(
@@ -239,3 +242,24 @@ def test_configuration_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(ConfigError, match="git"):
         Validator()
+
+
+def test_reproduction_restores_new_source_files(repo: Path, src: Any, make_diff: MakeDiff) -> None:
+    helper = "def safe_mean(values):\n    return sum(values) / len(values) if values else 0.0\n"
+    fixed = src.calc.replace(
+        "    return sum(values) / len(values)",
+        "    from helpers import safe_mean\n\n    return safe_mean(values)",
+    )
+    patch = make_diff(repo, {"calc.py": fixed, "helpers.py": helper, REG: src.regression_test})
+    result = Validator(timeout_s=60).validate(repo, patch, test_path=REG)
+    assert result.passed, result.reason
+    assert result.reproduced_before is True  # helpers.py was removed again for the "before" run
+
+
+def test_baseline_cache_is_bounded(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validator_module, "_BASELINE_SLOTS", 1)
+    validator = Validator(test_cmd=f"{sys.executable} -c 'pass'", timeout_s=60)
+    validator.baseline(repo)
+    (repo / "calc.py").write_text("x = 2\n")
+    validator.baseline(repo)
+    assert len(validator_module._BASELINES) == 1
