@@ -101,7 +101,9 @@ def best_of(fn: Callable[[], tuple[list[str], float, Any]], repeat: int) -> tupl
 
 
 def load(data: Path, system: str, log_format: str) -> tuple[list[str], list[str]]:
-    with (data / system / f"{system}_2k.log_structured_corrected.csv").open(newline="", encoding="utf-8") as f:
+    with (data / system / f"{system}_2k.log_structured_corrected.csv").open(
+        newline="", encoding="utf-8"
+    ) as f:
         rows = list(csv.DictReader(f))
     raw = (data / system / f"{system}_2k.log").read_text(encoding="utf-8").splitlines()
     fmt = LogFormat(log_format)
@@ -124,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = json.loads((data / "drain_benchmark_settings.json").read_text(encoding="utf-8"))["datasets"]
     systems = args.datasets or SYSTEMS
     print(f"# data: {data}  ground truth: corrected (Khan et al. 2022)  repeat: best of {args.repeat}")
-    print(f"{'dataset':<12} {'GA':>6} {'PA':>6} {'lines/s':>9} | {'d3 GA':>6} {'d3 PA':>6} {'d3 l/s':>9} | tmpl")
+    print(
+        f"{'dataset':<12} {'GA':>6} {'PA':>6} {'lines/s':>9} | {'d3 GA':>6} {'d3 PA':>6} {'d3 l/s':>9} | tmpl"
+    )
     rows = []
     t_ours = t_d3 = t_render = 0.0
     for system in systems:
@@ -152,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     avg = [sum(r[k] for r in rows) / n for k in range(4)]
     speedup = t_d3 / t_ours if t_ours and t_d3 else float("nan")
     print(f"{'average':<12} {avg[0]:>6.3f} {avg[1]:>6.3f} {'':>9} | {avg[2]:>6.3f} {avg[3]:>6.3f}")
-    print(f"# add() time: hephaestus {t_ours:.3f}s, drain3 {t_d3:.3f}s (speedup = ratio, as in the Loghub protocol);")
+    print(
+        f"# add() time: hephaestus {t_ours:.3f}s, drain3 {t_d3:.3f}s (speedup = ratio, as in the Loghub protocol);"
+    )
     print(f"# final per-line labelling (render) {t_render:.3f}s extra, not timed for either miner;")
     print(f"# speedup including it: {t_d3 / (t_ours + t_render) if t_d3 else float('nan'):.2f}")
     print(f"RESULT ga={avg[0]:.3f} pa={avg[1]:.3f} speedup={speedup:.2f}")

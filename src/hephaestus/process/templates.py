@@ -22,10 +22,12 @@ _ONLY_WILD = re.compile(r"^(?:<\*>|[-:,./@#_|+])+$")
 _FIT_CACHE: dict[str, re.Pattern[str]] = {}
 # Words after which a token names something (a user, a host): never an enumeration of event kinds.
 _VALUE_INTRODUCERS = frozenset(
-    {"user", "users", "for", "by", "host", "hostname", "account", "name", "named", "login"}
+    {"user", "users", "for", "host", "hostname", "account", "name", "named", "login"}
 )
 _UNITS = frozenset({"B", "KB", "MB", "GB", "TB", "PB", "kB", "KiB", "MiB", "GiB", "TiB", "bytes"})
-_MIN_ENUM_COUNT = int(__import__("os").environ.get("HEPH_MINC", "2"))
+_SPAN = _UNITS | {"sec", "secs", "ms", "s", "us", "ns", "min"}
+_MIN_SIGNATURE = 2  # constant words a signature needs before templates are unified by it
+_MIN_ENUM_COUNT = 2  # an enumeration value seen at least this often (or few values for the group)
 _CALENDAR = frozenset(
     {"mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug"}
     | {"sep", "sept", "oct", "nov", "dec", "am", "pm", "utc", "gmt"}
@@ -80,13 +82,14 @@ class JsonFileStore:
 class _Cluster:
     """A group: template tokens, size, and value counts for wildcard positions that held plain words."""
 
-    __slots__ = ("id", "size", "stats", "text", "tokens")
+    __slots__ = ("canon", "id", "size", "stats", "text", "tokens")
 
     def __init__(self, cid: str, tokens: list[str], size: int = 0) -> None:
         self.id = cid
         self.tokens = tokens
         self.text = " ".join(tokens)
         self.size = size
+        self.canon: list[str] | None = None  # [template_id, template] it renders as (no enumerations)
         # position -> {word: count}; a position leaves this dict when a non-word or too many words show up
         self.stats: dict[int, dict[str, int]] = {}
 
@@ -107,7 +110,7 @@ class TemplateMiner:
         masker: Masker | None = None,
         max_cache: int = 100_000,
         max_enum: int = 8,
-        enum_ratio: float = float(__import__("os").environ.get("HEPH_RATIO", "0.2")),
+        enum_ratio: float = 0.2,
     ) -> None:
         if not 0 < similarity_threshold <= 1:
             raise ValueError("similarity_threshold must be in (0, 1]")
@@ -118,6 +121,8 @@ class TemplateMiner:
         self._by_len: dict[int, list[_Cluster]] = {}
         self._by_id: dict[str, _Cluster] = {}
         self._exact: dict[tuple[str, ...], _Cluster] = {}
+        self._canonical: dict[str, str] = {}  # template text -> signature ("" = none)
+        self._by_signature: dict[str, list[str]] = {}  # signature -> [template_id, template]
         self._max_cache = max_cache
 
     # ------------------------------------------------------------------ public API
@@ -135,13 +140,17 @@ class TemplateMiner:
                 change = "new"
             elif self._generalise(cluster, tokens):
                 cluster.text = " ".join(cluster.tokens)
+                cluster.canon = None
                 change = "updated"
             if len(self._exact) >= self._max_cache:
                 self._exact.clear()
             self._exact[tokens] = cluster
         cluster.size += 1
         if not cluster.stats:
-            return TemplateMatch(cluster.id, cluster.text, change, cluster.size, cluster.id, tokens)
+            canon = cluster.canon
+            if canon is None:
+                canon = cluster.canon = self._canonical_ref(cluster.id, cluster.text)
+            return TemplateMatch(canon[0], canon[1], change, cluster.size, cluster.id, tokens)
         self._observe(cluster, tokens)
         template_id, template = self._render(cluster, tokens)
         return TemplateMatch(template_id, template, change, cluster.size, cluster.id, tokens)
@@ -285,8 +294,45 @@ class TemplateMiner:
         return distinct <= self.enum_ratio * size or min(counts.values()) >= _MIN_ENUM_COUNT
 
     def _render(self, cluster: _Cluster, tokens: tuple[str, ...]) -> tuple[str, str]:
-        if not cluster.stats:
-            return cluster.id, cluster.text
+        if cluster.stats:
+            template_id, template = self._render_enum(cluster, tokens)
+        else:
+            template_id, template = cluster.id, cluster.text
+        signature = self._canonical.get(template)
+        if signature is None:
+            signature = self._canonicalise(template_id, template)
+        if not signature:
+            return template_id, template
+        canonical = self._by_signature[signature]
+        return canonical[0], canonical[1]
+
+    def _canonical_ref(self, template_id: str, template: str) -> list[str]:
+        signature = self._canonical.get(template)
+        if signature is None:
+            signature = self._canonicalise(template_id, template)
+        return self._by_signature[signature] if signature else [template_id, template]
+
+    def _canonicalise(self, template_id: str, template: str) -> str:
+        """Templates that differ only in how many tokens a value spans (`5 bytes` vs `5 bytes (5 KB)`,
+        lists of names) share a signature; the most general template seen stands for all of them."""
+        kept = []
+        for token in template.split():
+            text = token.replace(WILDCARD, "") if WILDCARD in token else token
+            if text.strip(",.;:()[]") not in _SPAN and any(c.isalnum() for c in text):
+                kept.append(text)  # `uid=<*>` keeps `uid=`; `(<*>`, `5 KB)` and `<*>` say nothing
+        signature = " ".join(kept) if len(kept) >= _MIN_SIGNATURE else ""
+        if signature:
+            known = self._by_signature.get(signature)
+            if known is None:
+                self._by_signature[signature] = [template_id, template]
+            elif template.count(WILDCARD) > known[1].count(WILDCARD):
+                known[1] = template
+        if len(self._canonical) >= self._max_cache:
+            self._canonical.clear()
+        self._canonical[template] = signature
+        return signature
+
+    def _render_enum(self, cluster: _Cluster, tokens: tuple[str, ...]) -> tuple[str, str]:
         out = list(cluster.tokens)
         kept: list[str] = []
         for i, counts in cluster.stats.items():
@@ -305,13 +351,18 @@ class TemplateMiner:
 
 def _is_word(token: str) -> bool:
     """Not a bare variable and no calendar name: a candidate enumeration value."""
-    return token.count(WILDCARD) <= (0 if token == WILDCARD else 1) and token.strip(",.:;()[]").lower() not in _CALENDAR
+    return (
+        token.count(WILDCARD) <= (0 if token == WILDCARD else 1)
+        and token.strip(",.:;()[]").lower() not in _CALENDAR
+    )
 
 
 def _same_value_slot(a: str, b: str) -> bool:
     """`(<*>)` vs `()` or `(host)`: the same slot holding different values, not different words."""
     if WILDCARD not in a and WILDCARD not in b:
         return False
+    if "=" in a and "=" in b and a.split("=", 1)[0] == b.split("=", 1)[0]:
+        return True  # key=<value>: the key is the word, the value the variable
     return (
         a.replace(WILDCARD, "") == b.replace(WILDCARD, "")
         or (WILDCARD in a and _fits(a, b))

@@ -32,7 +32,8 @@ class Candidate:
     files: tuple[str, ...]
     prior: float
     test_path: str | None
-    kind: Literal["template", "mutation"] = "template"
+    kind: Literal["template", "mutation", "model"] = "template"
+    provider: str = "builtin"  # who produced the patch: "builtin" or "<provider>:<model>"
 
 
 @dataclass(frozen=True)

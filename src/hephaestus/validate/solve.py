@@ -165,7 +165,7 @@ def solve_offline(
     solution = Solution(
         issue_id=issue.id,
         status="validated" if validation.passed else "failed",
-        provider="builtin",
+        provider=getattr(candidate, "provider", "builtin"),
         patch=candidate.patch,
         score=value,
         explanation=f"{candidate.explanation.rstrip()} {_sentence(validation, tried)}".strip(),

@@ -31,9 +31,6 @@ def _documented(ctx: FixContext, func: cst.FunctionDef, subject: str) -> tuple[s
             value.condition.lower().split()
         ):
             return value.code, f'the docstring says "{value.sentence.strip()}"', 0.8
-    constants = [c for c in ctx.source.module_constants() if c.startswith("DEFAULT")]
-    if len(constants) == 1:
-        return constants[0], f"the module defines {constants[0]}", 0.6
     return None
 
 
