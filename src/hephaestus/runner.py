@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hephaestus.bus import Bus
 from hephaestus.bus.local import LocalBus
@@ -21,6 +22,9 @@ from hephaestus.pipeline import Pipeline
 from hephaestus.process.processor import Processor
 from hephaestus.settings import Settings
 from hephaestus.store import Store
+
+if TYPE_CHECKING:
+    from hephaestus.metrics import ServiceMetrics
 
 __all__ = ["ALL_STAGES", "RunStats", "open_bus", "run_pipeline"]
 
@@ -51,8 +55,13 @@ def run_pipeline(
     stop: threading.Event,
     stages: frozenset[str] = ALL_STAGES,
     on_iteration: Callable[[RunStats], None] | None = None,
+    metrics: ServiceMetrics | None = None,
 ) -> RunStats:
-    """Run the enabled stages until `stop` is set; flushes and commits before returning."""
+    """Run the enabled stages until `stop` is set; flushes and commits before returning.
+
+    With `metrics`, the components' counters, batch timings, consumer lag and bus/store
+    readiness are published to it (served by hephaestus.metrics.MetricsServer).
+    """
     unknown = stages - ALL_STAGES
     if unknown:
         raise ConfigError(f"unknown stage(s): {', '.join(sorted(unknown))}")
@@ -67,9 +76,7 @@ def run_pipeline(
     bus = open_bus(settings)
     processor = Processor(settings=settings.process, application=settings.collect.application or None)
     # KafkaBus applies settings.kafka.topic_prefix itself, so the pipeline uses the plain names
-    pipeline = Pipeline(
-        bus=bus, store=store, processor=processor, group_prefix=settings.kafka.group_prefix
-    )
+    pipeline = Pipeline(bus=bus, store=store, processor=processor, group_prefix=settings.kafka.group_prefix)
     source = None
     if "collect" in stages:
         source = FileSource(
@@ -80,11 +87,13 @@ def run_pipeline(
             idle_flush_s=max(1.0, 2 * settings.collect.poll_interval_s),
         )
     stats = RunStats()
+    if metrics is not None:
+        _attach_metrics(metrics, pipeline, source, bus, store, stats)
     backoff = 0.5
     try:
         while not stop.is_set():
             try:
-                moved = _iterate(pipeline, source, stages)
+                moved = _iterate(pipeline, source, stages, metrics)
                 if "solve" in stages and repo is not None and settings.repair.enabled:
                     stats.solved += _solve_new(store, repo, settings, stop)
                 backoff = 0.5
@@ -95,6 +104,8 @@ def run_pipeline(
                 continue
             stats.iterations += 1
             stats.moved += moved
+            if metrics is not None:
+                _refresh_metrics(metrics, pipeline)
             if on_iteration:
                 on_iteration(stats)
             if moved == 0:
@@ -106,17 +117,62 @@ def run_pipeline(
     return stats
 
 
-def _iterate(pipeline: Pipeline, source: FileSource | None, stages: frozenset[str]) -> int:
+def _iterate(
+    pipeline: Pipeline,
+    source: FileSource | None,
+    stages: frozenset[str],
+    metrics: ServiceMetrics | None = None,
+) -> int:
+    from hephaestus.metrics import timed  # noqa: PLC0415 - prometheus_client only when used
+
     moved = 0
     if source is not None:
         if not source.started:
             source.start()
-        moved += pipeline.collect_once(source)
+        moved += timed(metrics, "collect", lambda: pipeline.collect_once(source))
     if "process" in stages:
-        moved += pipeline.process_once()
+        moved += timed(metrics, "process", pipeline.process_once)
     if "analyze" in stages:
-        moved += pipeline.analyze_once() + pipeline.index_once()
+        moved += timed(metrics, "analyze", pipeline.analyze_once)
+        moved += timed(metrics, "index", pipeline.index_once)
     return moved
+
+
+def _attach_metrics(
+    metrics: ServiceMetrics,
+    pipeline: Pipeline,
+    source: FileSource | None,
+    bus: Bus,
+    store: Store,
+    stats: RunStats,
+) -> None:
+    from hephaestus.metrics import bus_probe, store_probe  # noqa: PLC0415
+
+    parts = [source, pipeline.processor, pipeline.issue_sink, pipeline.index_sink]
+    for component in parts:
+        if component is not None:
+            metrics.add_component(component.name, component.counters)
+    producer_stats = getattr(pipeline.producer, "stats", None)
+    if producer_stats is not None:
+        metrics.add_client("producer", _snapshot(producer_stats))
+    metrics.set_stats(pipeline.stats.as_dict, lambda: asdict(stats))
+    metrics.add_probe("bus", bus_probe(bus))
+    metrics.add_probe("store", store_probe(store))
+
+
+def _snapshot(counter: Mapping[str, int]) -> Callable[[], dict[str, int]]:
+    return lambda: dict(counter)
+
+
+def _refresh_metrics(metrics: ServiceMetrics, pipeline: Pipeline) -> None:
+    """Register consumers created since the last iteration; refresh lag (throttled)."""
+    consumers = pipeline._consumers  # read-only: the pipeline creates consumers lazily
+    for group, consumer in consumers.items():
+        consumer_stats = getattr(consumer, "stats", None)
+        if consumer_stats is not None and not metrics.has_client(f"consumer.{group}"):
+            metrics.add_client(f"consumer.{group}", _snapshot(consumer_stats))
+    metrics.update_lag(consumers)
+    metrics.iteration_done()
 
 
 def _solve_new(store: Store, repo: Path, settings: Settings, stop: threading.Event) -> int:

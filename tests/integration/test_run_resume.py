@@ -1,6 +1,7 @@
 """`hephaestus run` follows files and resumes after SIGTERM or kill -9 without losing or
 re-counting a line (real subprocesses, real SQLite store and local bus)."""
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -158,3 +159,53 @@ def test_collector_processor_analyzer_as_separate_processes(tmp_path):
     store = Store(url)
     assert store.issues()[0].count == 100
     store.close()
+
+
+def test_run_with_a_repo_solves_new_issues(tmp_path):
+    root = Path(__file__).resolve().parents[2]
+    repo = tmp_path / "shop"
+    shutil.copytree(
+        root / "examples" / "shop", repo, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache")
+    )
+    log = tmp_path / "shop.log"
+    log.write_text((root / "examples" / "logs" / "shop.log").read_text())
+    data = tmp_path / "data"
+    config = tmp_path / "hephaestus.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "data_dir": str(data),
+                "repo": str(repo),
+                "collect": {"files": [str(log)], "poll_interval_s": 0.1},
+            }
+        )
+    )
+    url = f"sqlite:///{data / 'hephaestus.sqlite'}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hephaestus", "run", "--config", str(config)],
+        env=child_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        solution = diagnosis = None
+        while time.monotonic() < deadline and (solution is None or diagnosis is None):
+            store = Store(url)
+            by_type = {i.error_type: i for i in store.issues()}
+            if "ZeroDivisionError" in by_type:
+                solution = store.solution(by_type["ZeroDivisionError"].id)
+            others = [i for t, i in by_type.items() if t != "ZeroDivisionError"]
+            if others:
+                diagnosis = store.diagnosis(others[0].id)
+            store.close()
+            time.sleep(0.3)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    assert solution is not None, err
+    assert solution.status == "validated"
+    assert "if not orders" in solution.patch
+    assert diagnosis
+    assert (repo / "shop" / "pricing.py").read_text().count("if not orders") == 0  # never applied

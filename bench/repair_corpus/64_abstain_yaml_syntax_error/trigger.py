@@ -17,7 +17,7 @@ from deploybot.pipeline import load_pipeline
 
 def scenario(ctx):
     files = {"teams/api/pipeline.yaml": "name: api\nstages: [build, test, deploy]\n",
-             "teams/web/pipeline.yaml": 'name: web\nstages:\n  - build\n  - "deploy\nnotify: "#web-alerts"\n'}
+             "teams/web/pipeline.yaml": "name: web\nstages:\n\t- build\n\t- deploy\n"}
     for path, text in files.items():
         try:
             ctx.log.info("loaded %s: %d stages", path, len(load_pipeline(text)["stages"]))

@@ -360,7 +360,7 @@ def scenario(ctx):
 
 case(64, "abstain_yaml_syntax_error", "Abstain", expect="abstain", error_type="ScannerError",
      deploy="/srv/deploybot", fmt="logstash",
-     description="A malformed YAML file (unterminated quote) fails inside PyYAML. Data problem: no code patch.",
+     description="A malformed YAML file (tab indentation) fails inside PyYAML. Data problem: no code patch.",
      files={"deploybot/__init__.py": '"""Deployment bot."""\n', "deploybot/pipeline.py": '''
 """Loads pipeline definitions (YAML) committed by the teams."""
 
@@ -390,7 +390,7 @@ def test_defaults():
      scenario='''
 def scenario(ctx):
     files = {"teams/api/pipeline.yaml": "name: api\\nstages: [build, test, deploy]\\n",
-             "teams/web/pipeline.yaml": 'name: web\\nstages:\\n  - build\\n  - "deploy\\nnotify: "#web-alerts"\\n'}
+             "teams/web/pipeline.yaml": "name: web\\nstages:\\n\\t- build\\n\\t- deploy\\n"}
     for path, text in files.items():
         try:
             ctx.log.info("loaded %s: %d stages", path, len(load_pipeline(text)["stages"]))

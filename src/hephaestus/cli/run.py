@@ -7,13 +7,30 @@ import sys
 import threading
 import time
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
+from hephaestus.errors import ConfigError
 from hephaestus.runner import ALL_STAGES, RunStats, run_pipeline
 from hephaestus.settings import load_settings
 
+if TYPE_CHECKING:
+    from hephaestus.metrics import MetricsServer, ServiceMetrics
+
 __all__ = ["run_command", "service_commands"]
+
+
+_metrics_port = click.option(
+    "--metrics-port",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Serve /metrics, /healthz and /readyz on this port (0 = off).",
+)
+_metrics_host = click.option(
+    "--metrics-host", default="127.0.0.1", show_default=True, help="Address for --metrics-port."
+)
 
 
 @click.command("run")
@@ -28,7 +45,16 @@ __all__ = ["run_command", "service_commands"]
 @click.option(
     "--status-every", default=10.0, show_default=True, help="Seconds between status lines on stderr."
 )
-def run_command(config_path: str | None, repo: str | None, stages: str, status_every: float) -> None:
+@_metrics_port
+@_metrics_host
+def run_command(
+    config_path: str | None,
+    repo: str | None,
+    stages: str,
+    status_every: float,
+    metrics_port: int = 0,
+    metrics_host: str = "127.0.0.1",
+) -> None:
     """Follow the configured log files and keep issues and fixes up to date until stopped.
 
     State (issues, read positions, bus offsets) lives in the data dir, so a restart resumes
@@ -40,6 +66,31 @@ def run_command(config_path: str | None, repo: str | None, stages: str, status_e
         files: [/var/log/shop/app.log]
       repo: /srv/shop
     """
+    _run(config_path, repo, stages, status_every, metrics_port, metrics_host, service="run")
+
+
+def _serve_metrics(service: str, host: str, port: int) -> tuple[ServiceMetrics, MetricsServer]:
+    from hephaestus.metrics import MetricsServer, ServiceMetrics  # noqa: PLC0415 - only when asked
+
+    metrics = ServiceMetrics(service)
+    try:
+        server = MetricsServer(metrics, host=host, port=port).start()
+    except OSError as exc:
+        raise ConfigError(f"cannot serve metrics on {host}:{port}: {exc.strerror or exc}") from exc
+    click.echo(f"hephaestus {service}: metrics on {server.url}/metrics", err=True)
+    return metrics, server
+
+
+def _run(
+    config_path: str | None,
+    repo: str | None,
+    stages: str,
+    status_every: float,
+    metrics_port: int,
+    metrics_host: str,
+    *,
+    service: str,
+) -> None:
     settings = load_settings(config_path, repo=repo)
     stop = threading.Event()
 
@@ -62,12 +113,18 @@ def run_command(config_path: str | None, repo: str | None, stages: str, status_e
         f"hephaestus run: data dir {settings.data_dir}; following {len(settings.collect.files)} file(s)",
         err=True,
     )
-    stats = run_pipeline(
-        settings,
-        stop=stop,
-        stages=frozenset(s.strip() for s in stages.split(",") if s.strip()),
-        on_iteration=status,
-    )
+    metrics, server = _serve_metrics(service, metrics_host, metrics_port) if metrics_port else (None, None)
+    try:
+        stats = run_pipeline(
+            settings,
+            stop=stop,
+            stages=frozenset(s.strip() for s in stages.split(",") if s.strip()),
+            on_iteration=status,
+            metrics=metrics,
+        )
+    finally:
+        if server is not None:
+            server.stop()
     click.echo(
         f"hephaestus run: stopped after moving {stats.moved} records, {stats.solved} issue(s) solved",
         err=True,
@@ -80,9 +137,10 @@ def _service(name: str, stages: str, summary: str) -> click.Command:
         name, help=f"{summary}\n\nThe same as `hephaestus run --stages {stages}`; run several for scale-out."
     )
     @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML config file.")
-    @click.pass_context
-    def command(ctx: click.Context, config_path: str | None) -> None:
-        ctx.invoke(run_command, config_path=config_path, repo=None, stages=stages, status_every=10.0)
+    @_metrics_port
+    @_metrics_host
+    def command(config_path: str | None, metrics_port: int, metrics_host: str) -> None:
+        _run(config_path, None, stages, 10.0, metrics_port, metrics_host, service=name)
 
     return command
 

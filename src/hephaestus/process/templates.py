@@ -82,16 +82,28 @@ class JsonFileStore:
 class _Cluster:
     """A group: template tokens, size, and value counts for wildcard positions that held plain words."""
 
-    __slots__ = ("canon", "id", "size", "stats", "text", "tokens")
+    __slots__ = ("canon", "consts", "id", "n_wild", "partial", "size", "stats", "text", "tokens")
 
     def __init__(self, cid: str, tokens: list[str], size: int = 0) -> None:
         self.id = cid
         self.tokens = tokens
-        self.text = " ".join(tokens)
+        self.text = ""
         self.size = size
         self.canon: list[str] | None = None  # [template_id, template] it renders as (no enumerations)
+        self.consts: frozenset[tuple[int, str]] = frozenset()
+        self.partial: tuple[int, ...] = ()
+        self.n_wild = 0
         # position -> {word: count}; a position leaves this dict when a non-word or too many words show up
         self.stats: dict[int, dict[str, int]] = {}
+        self.reindex()
+
+    def reindex(self) -> None:
+        """Recompute the comparison index after the template changed."""
+        self.text = " ".join(self.tokens)
+        self.canon = None
+        self.consts = frozenset((i, t) for i, t in enumerate(self.tokens) if WILDCARD not in t)
+        self.partial = tuple(i for i, t in enumerate(self.tokens) if WILDCARD in t and t != WILDCARD)
+        self.n_wild = sum(1 for t in self.tokens if t == WILDCARD)
 
 
 class TemplateMiner:
@@ -139,8 +151,7 @@ class TemplateMiner:
                 self._by_id[cluster.id] = cluster
                 change = "new"
             elif self._generalise(cluster, tokens):
-                cluster.text = " ".join(cluster.tokens)
-                cluster.canon = None
+                cluster.reindex()
                 change = "updated"
             if len(self._exact) >= self._max_cache:
                 self._exact.clear()
@@ -232,21 +243,17 @@ class TemplateMiner:
         candidates = self._by_len.get(len(tokens))
         if not candidates:
             return None
+        pairs = set(enumerate(tokens))
+        n = len(tokens)
         best: _Cluster | None = None
         best_score = -1.0
         for cluster in candidates:
-            same = 0
-            informative = len(tokens)
-            for a, b in zip(cluster.tokens, tokens, strict=True):
-                if a == b:
-                    if a == WILDCARD:
-                        informative -= 1
-                    else:
-                        same += 1
-                elif a == WILDCARD:
-                    informative -= 1  # a learnt variable position says nothing
-                elif WILDCARD in a and _fits(a, b):
+            # equal constants / positions where the template is not a bare wildcard
+            same = len(cluster.consts & pairs)
+            for i in cluster.partial:
+                if _fits(cluster.tokens[i], tokens[i]):
                     same += 1
+            informative = n - cluster.n_wild
             score = same / informative if informative else 1.0
             if score > best_score:
                 best, best_score = cluster, score

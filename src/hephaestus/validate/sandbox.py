@@ -13,6 +13,7 @@ import resource
 import shlex
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -218,20 +219,26 @@ class Sandbox:
             self._root = None
 
     def _copy(self) -> str:
+        """Copy regular files and symlinks (sockets, FIFOs and devices are skipped); hash them."""
         digest = hashlib.sha256()
         dest = self.path
         dest.mkdir()
         for rel in _walk(self.source):
             src, dst = self.source / rel, dest / rel
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            digest.update(str(rel).encode() + b"\0")
-            if src.is_symlink():
-                target = os.readlink(src)
-                digest.update(b"L" + target.encode() + b"\0")
-                os.symlink(target, dst)
-            else:
-                digest.update(hashlib.sha256(src.read_bytes()).digest())
-                shutil.copy2(src, dst)
+            try:
+                if src.is_symlink():
+                    target = os.readlink(src)
+                    dst.parent.mkdir(parents=True, exist_ok=True)
+                    os.symlink(target, dst)
+                    digest.update(f"{rel}\0L{target}\0".encode(errors="surrogateescape"))
+                elif stat.S_ISREG(src.stat().st_mode):
+                    dst.parent.mkdir(parents=True, exist_ok=True)
+                    data = src.read_bytes()
+                    dst.write_bytes(data)
+                    shutil.copymode(src, dst)
+                    digest.update(f"{rel}\0".encode(errors="surrogateescape") + hashlib.sha256(data).digest())
+            except OSError as exc:
+                raise InputError(f"cannot copy {rel} from {self.source}: {exc.strerror or exc}") from exc
         return digest.hexdigest()
 
     def _limits(self, cpu_s: int) -> None:  # pragma: no cover - runs in the child between fork and exec

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import count
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from hephaestus.errors import ConfigError
@@ -77,6 +77,11 @@ def _strip_order(patch: str) -> tuple[int, int]:
         if line.startswith(("--- a/", "+++ b/", "diff --git a/")):
             return (1, 0)
     return (0, 1)
+
+
+def _is_repo_relative(path: str) -> bool:
+    pure = PurePosixPath(path)
+    return bool(path) and not pure.is_absolute() and ".." not in pure.parts
 
 
 class Validator:
@@ -179,11 +184,10 @@ class Validator:
                 if rel == test_path:
                     continue
                 original, copy = box.source / rel, box.path / rel
-                if original.is_file():
+                copy.unlink(missing_ok=True)
+                if original.is_symlink() or original.is_file():
                     copy.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(original, copy)
-                else:
-                    copy.unlink(missing_ok=True)
+                    shutil.copy2(original, copy, follow_symlinks=False)
             return self._run_tests(box, (test_path,))
 
     def _fixed_after(self, box: Sandbox, after: TestRun, test_path: str) -> bool:
@@ -225,15 +229,20 @@ class Validator:
                 applied=True, passed=False, tests_after="error", output_tail=error[-_TAIL:],
                 reason=f"the patched code does not compile: {error.splitlines()[-1]}",
             )  # fmt: skip
+        checkable = test_path is not None and _is_repo_relative(test_path)
         with ThreadPoolExecutor(max_workers=1) as pool:  # the reproduction runs alongside the suite
-            pending = pool.submit(self._reproduce, repo, patch, test_path) if test_path else None
+            pending = (
+                pool.submit(self._reproduce, repo, patch, test_path) if test_path and checkable else None
+            )
             after = self._run_tests(box)
             before = pending.result() if pending is not None else None
         regressions = self._regressions(baseline, after)
         reproduced = fixed = None
         if test_path is not None:
             reproduced = before is not None and before.status == "failed"
-            fixed = (box.path / test_path).is_file() and self._fixed_after(box, after, test_path)
+            fixed = (
+                checkable and (box.path / test_path).is_file() and self._fixed_after(box, after, test_path)
+            )
         suite_ok = after.status == "passed" or (
             baseline.status == "failed"
             and after.status == "failed"

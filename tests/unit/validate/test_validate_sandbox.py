@@ -196,3 +196,19 @@ def test_missing_program_without_isolation_and_cpu_limit(repo: Path) -> None:
     assert "cannot run definitely-not-a-program-xyz" in missing.output
     assert cpu.limit == "cpu"
     assert not cpu.timed_out
+
+
+def test_fifos_are_skipped_and_unreadable_files_are_input_errors(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    os.mkfifo(repo / "pipe")  # reading it would block forever
+    with Sandbox(repo) as box:
+        assert not (box.path / "pipe").exists()
+        assert (box.path / "calc.py").is_file()
+
+    def deny(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    with pytest.raises(InputError, match="cannot copy"), Sandbox(repo):
+        pass

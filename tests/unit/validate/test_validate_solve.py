@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from hephaestus.records import Issue, Validation
+from hephaestus.records import Frame, Issue, Validation
 from hephaestus.validate import FeedbackPort, MemoryFeedback, Validator, rank_key, score, solve_offline
 from hephaestus.validate.solve import changed_lines
 
@@ -176,3 +176,33 @@ def test_score_orders_evidence(cands: dict[str, Cand]) -> None:
     unapplied = score(_validation(applied=False, tests_after="skipped"), fix)
     assert 1.0 >= proven > liked > suite_only >= 0.5
     assert 0.5 > no_repro > known_failing > regressed > unapplied >= 0.0
+
+
+SHOP = Path(__file__).resolve().parents[3] / "examples" / "shop"
+
+
+@pytest.mark.skipif(not SHOP.is_dir(), reason="examples/shop is not there")
+def test_real_engine_on_the_example_shop(digest: Callable[[Path], dict[str, str]]) -> None:
+    repair = pytest.importorskip("hephaestus.repair")
+    now = datetime(2026, 11, 24, tzinfo=UTC)
+    frames = (
+        Frame(file="/srv/shop/shop/report.py", line=18, function="region_summary"),
+        Frame(
+            file="/srv/shop/shop/pricing.py", line=20, function="average_order_value",
+            source_line="return round(total / len(orders), 2)",
+        ),
+    )  # fmt: skip
+    issue = Issue(
+        id="HEP-shop", fingerprint="fp", title="ZeroDivisionError in average_order_value",
+        error_type="ZeroDivisionError", message="division by zero", application="shop", count=2,
+        severity="high", first_seen=now, last_seen=now, frames=frames,
+    )  # fmt: skip
+    before = digest(SHOP)
+    solution, _ = solve_offline(issue, SHOP, engine=repair.RepairEngine(), validator=Validator(timeout_s=120))
+    assert digest(SHOP) == before
+    assert solution is not None
+    assert solution.status == "validated", solution.explanation
+    assert solution.validation is not None
+    assert solution.validation.reproduced_before is True
+    assert solution.validation.fixed_after is True
+    assert "shop/pricing.py" in solution.files

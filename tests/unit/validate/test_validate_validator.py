@@ -263,3 +263,14 @@ def test_baseline_cache_is_bounded(repo: Path, monkeypatch: pytest.MonkeyPatch) 
     (repo / "calc.py").write_text("x = 2\n")
     validator.baseline(repo)
     assert len(validator_module._BASELINES) == 1
+
+
+@pytest.mark.parametrize("bad", ["../outside.py", "/etc/passwd"])
+def test_test_path_outside_the_repo_is_not_run(
+    repo: Path, src: Any, make_diff: MakeDiff, validator: Validator, bad: str
+) -> None:
+    result = validator.validate(repo, make_diff(repo, {"calc.py": src.fixed_calc}), test_path=bad)
+    assert result.tests_after == "passed"
+    assert result.reproduced_before is False
+    assert result.fixed_after is False
+    assert not result.passed
