@@ -18,7 +18,7 @@ reported issue is then scored on a *fresh* copy:
 
 Seconds are the wall time of the analyze run (it includes the engine's own validation).
 
-    python bench/repair.py [--corpus DIR] [--cases GLOB] [--json] [--timeout S]
+    python bench/repair.py [--corpus DIR] [--cases GLOB] [--json] [--timeout S] [--save DIR]
 
 The last line printed is ``RESULT correct=<n> total=<n> wrong=<n> regressions=<n> p95_s=<x>``
 (wrong = plausible-but-wrong). With ``--json`` stdout is a single JSON document and the RESULT
@@ -109,7 +109,7 @@ def pick_solution(doc: dict[str, Any], error_type: str) -> dict[str, Any] | None
     return validated[0]["solution"]
 
 
-def evaluate(case: Path, timeout: float) -> dict[str, Any]:
+def evaluate(case: Path, timeout: float, save: Path | None = None) -> dict[str, Any]:
     meta = json.loads((case / "case.json").read_text())
     row: dict[str, Any] = {
         "case": case.name,
@@ -136,6 +136,10 @@ def evaluate(case: Path, timeout: float) -> dict[str, Any]:
             row["detail"] = f"timeout after {timeout:.0f}s"
             return row
         row["seconds"] = round(time.monotonic() - t0, 2)
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            (save / f"{case.name}.json").write_text(proc.stdout)
+            (save / f"{case.name}.stderr").write_text(proc.stderr)
         if tree_digest(work) != before:
             row["outcome"], row["detail"] = "repo-modified", "analyze modified --repo"
             return row
@@ -234,10 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", default=None, help="glob over case directory names, e.g. '0[1-6]_*'")
     ap.add_argument("--json", action="store_true", help="print one JSON document (RESULT line on stderr)")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per analyze run")
+    ap.add_argument("--save", type=Path, default=None, help="keep each analyze output in this directory")
     args = ap.parse_args(argv)
     rows = []
     for case in case_dirs(args.corpus, args.cases):
-        row = evaluate(case, args.timeout)
+        row = evaluate(case, args.timeout, args.save)
         rows.append(row)
         if not args.json:
             print(f"... {row['case']}: {row['outcome']} ({row['seconds']:.1f}s)", file=sys.stderr, flush=True)

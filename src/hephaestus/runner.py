@@ -40,12 +40,13 @@ class RunStats:
     retries: int = 0
 
 
-def open_bus(settings: Settings) -> Bus:
+def open_bus(settings: Settings, *, kafka_config: Mapping[str, str] | None = None) -> Bus:
+    """The configured bus; `kafka_config` adds librdkafka properties (e.g. session.timeout.ms)."""
     if settings.bus.kind == "kafka":
         from hephaestus.bus.kafka import KafkaBus  # noqa: PLC0415 - optional heavy import
 
         spool = settings.kafka.spool_dir or str(Path(settings.data_dir) / "kafka-spool")
-        return KafkaBus(settings.kafka, spool_dir=Path(spool))
+        return KafkaBus(settings.kafka, spool_dir=Path(spool), extra_config=dict(kafka_config or {}))
     return LocalBus(settings.bus_path, partitions=settings.bus.partitions)
 
 
@@ -56,11 +57,13 @@ def run_pipeline(
     stages: frozenset[str] = ALL_STAGES,
     on_iteration: Callable[[RunStats], None] | None = None,
     metrics: ServiceMetrics | None = None,
+    kafka_config: Mapping[str, str] | None = None,
 ) -> RunStats:
     """Run the enabled stages until `stop` is set; flushes and commits before returning.
 
     With `metrics`, the components' counters, batch timings, consumer lag and bus/store
-    readiness are published to it (served by hephaestus.metrics.MetricsServer).
+    readiness are published to it (served by hephaestus.metrics.MetricsServer). `kafka_config`
+    adds librdkafka properties to every Kafka client (ignored on the local bus).
     """
     unknown = stages - ALL_STAGES
     if unknown:
@@ -73,7 +76,7 @@ def run_pipeline(
     if "solve" in stages and repo is not None and not repo.is_dir():
         raise ConfigError(f"repo is not a directory: {repo}")
     store = Store(settings.store_url)
-    bus = open_bus(settings)
+    bus = open_bus(settings, kafka_config=kafka_config)
     processor = Processor(settings=settings.process, application=settings.collect.application or None)
     # KafkaBus applies settings.kafka.topic_prefix itself, so the pipeline uses the plain names
     pipeline = Pipeline(bus=bus, store=store, processor=processor, group_prefix=settings.kafka.group_prefix)

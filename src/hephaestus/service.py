@@ -95,17 +95,17 @@ def solve(
 ) -> tuple[Solution | None, str | None]:
     """Generate and validate a fix for one issue with the built-in engine; persist the outcome."""
     from hephaestus.repair import RepairEngine  # noqa: PLC0415 - libcst only when fixing
+    from hephaestus.store.feedback import StoreFeedback  # noqa: PLC0415
     from hephaestus.validate import Validator, solve_offline  # noqa: PLC0415
 
-    feedback = store.feedback_counts()
-    weights = {t: (1 + a) / (2 + n) * 2 for t, (a, n) in feedback.items()}
-    engine = RepairEngine(template_weights=weights)
-    validator = Validator(
-        test_cmd=test_cmd or settings.repair.test_cmd,
-        timeout_s=settings.repair.timeout_s,
-        memory_mb=settings.repair.memory_mb,
+    validator = Validator.from_settings(settings.repair)
+    if test_cmd:
+        validator = Validator(
+            test_cmd=test_cmd, timeout_s=settings.repair.timeout_s, memory_mb=settings.repair.memory_mb
+        )
+    solution, diagnosis = solve_offline(
+        issue, repo, engine=RepairEngine(), validator=validator, feedback=StoreFeedback(store)
     )
-    solution, diagnosis = solve_offline(issue, repo, engine=engine, validator=validator)
     if solution is not None:
         store.save_solution(solution)
     store.set_diagnosis(issue.id, diagnosis)

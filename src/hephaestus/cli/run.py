@@ -32,6 +32,14 @@ _metrics_host = click.option(
     "--metrics-host", default="127.0.0.1", show_default=True, help="Address for --metrics-port."
 )
 
+_kafka_config = click.option(
+    "--kafka-config",
+    "kafka_config",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Extra librdkafka property for every Kafka client (repeatable), e.g. session.timeout.ms=6000.",
+)
+
 
 @click.command("run")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML config file.")
@@ -47,6 +55,7 @@ _metrics_host = click.option(
 )
 @_metrics_port
 @_metrics_host
+@_kafka_config
 def run_command(
     config_path: str | None,
     repo: str | None,
@@ -54,6 +63,7 @@ def run_command(
     status_every: float,
     metrics_port: int = 0,
     metrics_host: str = "127.0.0.1",
+    kafka_config: tuple[str, ...] = (),
 ) -> None:
     """Follow the configured log files and keep issues and fixes up to date until stopped.
 
@@ -66,7 +76,17 @@ def run_command(
         files: [/var/log/shop/app.log]
       repo: /srv/shop
     """
-    _run(config_path, repo, stages, status_every, metrics_port, metrics_host, service="run")
+    _run(config_path, repo, stages, status_every, metrics_port, metrics_host, kafka_config, service="run")
+
+
+def _parse_kafka_config(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--kafka-config expects KEY=VALUE, got {pair!r}")
+        out[key.strip()] = value.strip()
+    return out
 
 
 def _serve_metrics(service: str, host: str, port: int) -> tuple[ServiceMetrics, MetricsServer]:
@@ -88,10 +108,12 @@ def _run(
     status_every: float,
     metrics_port: int,
     metrics_host: str,
+    kafka_config: tuple[str, ...],
     *,
     service: str,
 ) -> None:
     settings = load_settings(config_path, repo=repo)
+    extra = _parse_kafka_config(kafka_config)
     stop = threading.Event()
 
     def _stop(signum: int, _frame: FrameType | None) -> None:
@@ -121,6 +143,7 @@ def _run(
             stages=frozenset(s.strip() for s in stages.split(",") if s.strip()),
             on_iteration=status,
             metrics=metrics,
+            kafka_config=extra,
         )
     finally:
         if server is not None:
@@ -139,8 +162,11 @@ def _service(name: str, stages: str, summary: str) -> click.Command:
     @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML config file.")
     @_metrics_port
     @_metrics_host
-    def command(config_path: str | None, metrics_port: int, metrics_host: str) -> None:
-        _run(config_path, None, stages, 10.0, metrics_port, metrics_host, service=name)
+    @_kafka_config
+    def command(
+        config_path: str | None, metrics_port: int, metrics_host: str, kafka_config: tuple[str, ...]
+    ) -> None:
+        _run(config_path, None, stages, 10.0, metrics_port, metrics_host, kafka_config, service=name)
 
     return command
 

@@ -33,7 +33,7 @@ _CRI = re.compile(
     r"^(?P<ts>\d{4}-\d{2}-\d{2}T\S+) (?P<stream>stdout|stderr) (?P<tag>[FP]) ?(?P<msg>.*)$", re.DOTALL
 )
 _LOGFMT_PAIR = re.compile(r'([\w.@/-]+)=("(?:[^"\\]|\\.)*"|\S*)')
-_MAX_PARSE = 65_536  # longer first lines are not run through header regexes
+_MAX_PARSE = 8_192  # header regexes see at most this much of a first line
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,17 @@ def parse_record(text: str, *, log_format: LogFormat | None = None) -> ParsedLin
         inner = parse_record(cri.group("msg") + ("\n" + body if body else ""), log_format=log_format)
         ts = inner.timestamp or parse_timestamp(cri.group("ts"))
         return replace(inner, format=f"cri+{inner.format}", timestamp=ts)
-    if len(first) > _MAX_PARSE:
-        return ParsedLine(
-            format="plain", message=first, body=body, parse_error="line too long to parse headers"
-        )
+    overflow = ""
+    if len(first) > _MAX_PARSE:  # headers sit at the start: parse the head, keep the rest as message
+        first, overflow = first[:_MAX_PARSE], first[_MAX_PARSE:]
     found: HeaderFields | None = None
     if log_format is not None:
         found = log_format.parse(first)
     if found is None:
         found = headers.detect(first)
+    if overflow:
+        found = replace(found, message=found.message + overflow) if found is not None else None
+        first += overflow
     if found is None and "=" in first:
         kv = _parse_logfmt(first)
         if kv is not None:

@@ -43,7 +43,6 @@ _FAST = re.compile(
     re.VERBOSE,
 )
 _ID_WITH_NUMBER = re.compile(r"[A-Za-z]+[_-]+-?\d{2,}(?:[_-]\w+)*")
-_WORDY_VARIABLE = re.compile(r"(?i)true|false|^[a-f]{8,}$")
 _SPLIT_BOOL = re.compile(r"(?i)(?<![A-Za-z])(?:true|false)(?![A-Za-z])")
 _HAS_DIGIT = re.compile(r"\d").search
 _NUMERIC = "0123456789.:,-+"
@@ -70,9 +69,16 @@ class Masker:
         """Split `text` on whitespace and mask each token."""
         for rx, repl in self._extra:
             text = rx.sub(repl, text)
-        get = self._cache.get
-        miss = self._miss
-        return [get(tok) or miss(tok) for tok in text.split()]
+        tokens = text.split()
+        masked: list[str | None] = list(map(self._cache.get, tokens))  # C-level loop for known tokens
+        i = -1
+        try:
+            while True:
+                i = masked.index(None, i + 1)
+                masked[i] = self._miss(tokens[i])
+        except ValueError:
+            pass
+        return masked  # type: ignore[return-value]  # every None was replaced
 
     def _miss(self, token: str) -> str:
         masked = self.mask_token(token)
@@ -91,11 +97,12 @@ class Masker:
         if token.isdigit():
             return WILDCARD
         if _HAS_DIGIT(token) is None and "/" not in token:
-            if _WORDY_VARIABLE.search(token) is None:
+            low = token.lower()
+            if len(token) >= 8 and not low.strip("abcdef"):
+                return WILDCARD  # ffffffff
+            if "true" not in low and "false" not in low:
                 return token
-            if token.lower() in _BOOLEANS or (len(token) >= 8 and not token.strip(_HEXISH)):
-                return WILDCARD
-            return _SPLIT_BOOL.sub(WILDCARD, token)
+            return WILDCARD if low in _BOOLEANS else _SPLIT_BOOL.sub(WILDCARD, token)
         fast = _FAST.fullmatch(token)
         if fast is not None:
             return fast.group(1) + WILDCARD + fast.group(2)

@@ -7,6 +7,7 @@ Processor. Knows Python (incl. chained), Java, Go, Node.js and .NET trace shapes
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["Assembled", "MultilineAssembler"]
@@ -47,10 +48,12 @@ class Assembled:
 class MultilineAssembler:
     """Stateful line joiner; `feed` returns the records a line completes, `flush` the rest."""
 
-    def __init__(self, *, max_lines: int = 500) -> None:
+    def __init__(self, *, max_lines: int = 500, starts_record: Callable[[str], bool] | None = None) -> None:
+        """`starts_record` (e.g. a known header pattern) marks lines that always open a new record."""
         if max_lines < 1:
             raise ValueError("max_lines must be >= 1")
         self._max_lines = max_lines
+        self._starts_record = starts_record
         self._lines: list[str] = []
         self._first = 0
         self._json = False
@@ -67,7 +70,13 @@ class MultilineAssembler:
             if len(self._lines) >= self._max_lines:
                 out.extend(self._emit())
             return out
-        if self._lines and self._tentative is None and not self._json and _EXCEPTION_HEADER.match(line):
+        if (
+            self._lines
+            and self._tentative is None
+            and not self._json
+            and _EXCEPTION_HEADER.match(line)
+            and not (self._starts_record is not None and self._starts_record(line))
+        ):
             self._tentative = len(self._lines)
             self._lines.append(line)
             return out
@@ -104,7 +113,7 @@ class MultilineAssembler:
         if not stripped:
             # Blank lines belong to a trace (chained Python exceptions, Go dumps); else they end nothing.
             return self._mode != "" or self._tentative is not None or len(self._lines) > 1
-        if _TIMESTAMP_START.match(line):
+        if _TIMESTAMP_START.match(line) or (self._starts_record is not None and self._starts_record(line)):
             self._mode = ""
             return False
         if self._mode == "py":

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Protocol
 
@@ -19,7 +21,7 @@ __all__ = ["JsonFileStore", "Template", "TemplateMatch", "TemplateMiner", "Templ
 _STATE_VERSION = 1
 _SEGMENTS = re.compile(r"([:=,/@#()\[\]{}|;\"'<>])")
 _ONLY_WILD = re.compile(r"^(?:<\*>|[-:,./@#_|+])+$")
-_FIT_CACHE: dict[str, re.Pattern[str]] = {}
+_FIT_CACHE: dict[str, list[str]] = {}
 # Words after which a token names something (a user, a host): never an enumeration of event kinds.
 _VALUE_INTRODUCERS = frozenset(
     {"user", "users", "for", "host", "hostname", "account", "name", "named", "login"}
@@ -82,7 +84,19 @@ class JsonFileStore:
 class _Cluster:
     """A group: template tokens, size, and value counts for wildcard positions that held plain words."""
 
-    __slots__ = ("canon", "consts", "id", "n_wild", "partial", "size", "stats", "text", "tokens")
+    __slots__ = (
+        "canon",
+        "consts",
+        "getter",
+        "id",
+        "n_wild",
+        "partial",
+        "rendered",
+        "size",
+        "stats",
+        "text",
+        "tokens",
+    )
 
     def __init__(self, cid: str, tokens: list[str], size: int = 0) -> None:
         self.id = cid
@@ -95,7 +109,14 @@ class _Cluster:
         self.n_wild = 0
         # position -> {word: count}; a position leaves this dict when a non-word or too many words show up
         self.stats: dict[int, dict[str, int]] = {}
+        self.getter: Callable[[tuple[str, ...]], Any] | None = None  # the message values at stats positions
+        self.rendered: dict[Any, list[str]] = {}  # those values -> [template_id, template], once settled
         self.reindex()
+
+    def stats_changed(self) -> None:
+        """Forget cached renderings after the enumeration positions or their values changed."""
+        self.rendered = {}
+        self.getter = itemgetter(*self.stats) if self.stats else None
 
     def reindex(self) -> None:
         """Recompute the comparison index after the template changed."""
@@ -104,6 +125,7 @@ class _Cluster:
         self.consts = frozenset((i, t) for i, t in enumerate(self.tokens) if WILDCARD not in t)
         self.partial = tuple(i for i, t in enumerate(self.tokens) if WILDCARD in t and t != WILDCARD)
         self.n_wild = sum(1 for t in self.tokens if t == WILDCARD)
+        self.rendered = {}
 
 
 class TemplateMiner:
@@ -157,7 +179,7 @@ class TemplateMiner:
                 self._exact.clear()
             self._exact[tokens] = cluster
         cluster.size += 1
-        if not cluster.stats:
+        if cluster.getter is None:
             canon = cluster.canon
             if canon is None:
                 canon = cluster.canon = self._canonical_ref(cluster.id, cluster.text)
@@ -224,6 +246,7 @@ class TemplateMiner:
             cluster.stats = {
                 int(k): {str(w): int(n) for w, n in v.items()} for k, v in item.get("stats", {}).items()
             }
+            cluster.stats_changed()
             miner._by_len.setdefault(len(cluster.tokens), []).append(cluster)
             miner._by_id[cluster.id] = cluster
         return miner
@@ -278,6 +301,7 @@ class TemplateMiner:
                 and not _is_unit(current, i, tok)
             ):
                 cluster.stats[i] = {old: cluster.size}  # `tok` is counted by _observe
+                cluster.stats_changed()
         return changed
 
     def _observe(self, cluster: _Cluster, tokens: tuple[str, ...]) -> None:
@@ -292,8 +316,10 @@ class TemplateMiner:
                 or any(_same_value_slot(tok, known) for known in counts)
             ):
                 del cluster.stats[i]  # a variable or too many values: never an enumeration again
+                cluster.stats_changed()
             else:
                 counts[tok] = 1
+                cluster.rendered = {}
 
     def _is_enum(self, counts: dict[str, int], size: int) -> bool:
         """Few values, each seen repeatedly (or few relative to the group): an enumeration."""
@@ -301,17 +327,18 @@ class TemplateMiner:
         return distinct <= self.enum_ratio * size or min(counts.values()) >= _MIN_ENUM_COUNT
 
     def _render(self, cluster: _Cluster, tokens: tuple[str, ...]) -> tuple[str, str]:
-        if cluster.stats:
-            template_id, template = self._render_enum(cluster, tokens)
-        else:
-            template_id, template = cluster.id, cluster.text
-        signature = self._canonical.get(template)
-        if signature is None:
-            signature = self._canonicalise(template_id, template)
-        if not signature:
-            return template_id, template
-        canonical = self._by_signature[signature]
-        return canonical[0], canonical[1]
+        if cluster.getter is None:
+            ref = self._canonical_ref(cluster.id, cluster.text)
+            return ref[0], ref[1]
+        key = cluster.getter(tokens)
+        cached = cluster.rendered.get(key)
+        if cached is not None:
+            return cached[0], cached[1]
+        template_id, template, settled = self._render_enum(cluster, tokens)
+        ref = self._canonical_ref(template_id, template)
+        if settled:  # enumeration decisions only ever flip from "no" to "yes": a full "yes" is final
+            cluster.rendered[key] = ref
+        return ref[0], ref[1]
 
     def _canonical_ref(self, template_id: str, template: str) -> list[str]:
         signature = self._canonical.get(template)
@@ -339,21 +366,24 @@ class TemplateMiner:
         self._canonical[template] = signature
         return signature
 
-    def _render_enum(self, cluster: _Cluster, tokens: tuple[str, ...]) -> tuple[str, str]:
+    def _render_enum(self, cluster: _Cluster, tokens: tuple[str, ...]) -> tuple[str, str, bool]:
         out = list(cluster.tokens)
         kept: list[str] = []
+        settled = True
         for i, counts in cluster.stats.items():
             tok = tokens[i]
-            if tok in counts and tok != WILDCARD and self._is_enum(counts, cluster.size):
+            if tok in counts and self._is_enum(counts, cluster.size):
                 out[i] = tok
                 if tok != next(iter(counts)):
                     kept.append(f"{i}={tok}")
+            else:
+                settled = False
         if not kept:
-            return cluster.id, " ".join(out)
+            return cluster.id, " ".join(out), settled
         suffix = hashlib.sha1("|".join(kept).encode("utf-8", "replace"), usedforsecurity=False).hexdigest()[
             :8
         ]
-        return f"{cluster.id}:{suffix}", " ".join(out)
+        return f"{cluster.id}:{suffix}", " ".join(out), settled
 
 
 def _is_word(token: str) -> bool:
@@ -390,14 +420,25 @@ def _introduced(tokens: list[str], i: int) -> bool:
 
 
 def _fits(pattern: str, token: str) -> bool:
-    """`user=<*>` fits `user=bob`, `<*>(<*>)` fits `sshd(42)`: the constant parts line up."""
-    rx = _FIT_CACHE.get(pattern)
-    if rx is None:
-        rx = re.compile(".+?".join(re.escape(p) for p in pattern.split(WILDCARD)), re.DOTALL)
+    """`user=<*>` fits `user=bob`, `<*>(<*>)` fits `sshd(42)`: the constant parts line up in order,
+    each wildcard covering at least one character (leftmost matching is exact for this glob form)."""
+    parts = _FIT_CACHE.get(pattern)
+    if parts is None:
+        parts = pattern.split(WILDCARD)
         if len(_FIT_CACHE) > 10_000:
             _FIT_CACHE.clear()
-        _FIT_CACHE[pattern] = rx
-    return rx.fullmatch(token) is not None
+        _FIT_CACHE[pattern] = parts
+    head, tail = parts[0], parts[-1]
+    end = len(token) - len(tail)
+    if end - len(head) < len(parts) - 1 or not token.startswith(head) or not token.endswith(tail):
+        return False
+    pos = len(head)
+    for middle in parts[1:-1]:
+        found = token.find(middle, pos + 1, end)
+        if found < 0:
+            return False
+        pos = found + len(middle)
+    return end - pos >= 1
 
 
 def _merge_tokens(a: str, b: str) -> str:

@@ -106,9 +106,12 @@ class SourceFile:
                         target = small.targets[0].target
                         if isinstance(target, cst.Name):
                             out[target.value] = small.value
-                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                        if small.value is not None:
-                            out[small.target.value] = small.value
+                    elif (
+                        isinstance(small, cst.AnnAssign)
+                        and isinstance(small.target, cst.Name)
+                        and small.value is not None
+                    ):
+                        out[small.target.value] = small.value
         return out
 
     def top_level_names(self) -> set[str]:

@@ -183,7 +183,9 @@ class StubLLMServer:
             time.sleep(self.latency_s)
         text = self._state.reply(request)
         if body.get("stream"):
-            events = self._openai_stream(body, text) if api == "openai" else self._anthropic_stream(body, text)
+            events = (
+                self._openai_stream(body, text) if api == "openai" else self._anthropic_stream(body, text)
+            )
             self._sse(h, events)
         else:
             payload = self._openai_body(body, text) if api == "openai" else self._anthropic_body(body, text)
@@ -214,7 +216,12 @@ class StubLLMServer:
 
     def _openai_stream(self, body: dict[str, Any], text: str) -> Iterator[tuple[str | None, str]]:
         p, c = self._usage(body, text)
-        base = {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": 0, "model": body["model"]}
+        base = {
+            "id": "chatcmpl-stub",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": body["model"],
+        }
         yield None, json.dumps({**base, "choices": [{"index": 0, "delta": {"role": "assistant"}}]})
         for piece in _chunks(text):
             yield None, json.dumps({**base, "choices": [{"index": 0, "delta": {"content": piece}}]})
@@ -232,7 +239,11 @@ class StubLLMServer:
         block = {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}
         yield "content_block_start", json.dumps(block)
         for piece in _chunks(text):
-            delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}
+            delta = {
+                "type": "content_block_delta",
+                "index": 0,
+                "delta": {"type": "text_delta", "text": piece},
+            }
             yield "content_block_delta", json.dumps(delta)
         yield "content_block_stop", json.dumps({"type": "content_block_stop", "index": 0})
         end = {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},

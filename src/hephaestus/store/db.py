@@ -251,6 +251,10 @@ class Store:
                 issue.status = "resolved"
             return row.template
 
+    def add_feedback(self, template: str, *, accepted: bool) -> None:
+        with self.session() as s:
+            s.add(FeedbackRow(template=template, accepted=1 if accepted else 0))
+
     def feedback_counts(self) -> dict[str, tuple[int, int]]:
         """template -> (accepted, total)."""
         with self.session() as s:

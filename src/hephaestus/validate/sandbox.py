@@ -196,8 +196,10 @@ class Sandbox:
         return self.path.parent / "scratch"
 
     def __enter__(self) -> Sandbox:
-        self._root = Path(tempfile.mkdtemp(prefix="hephaestus-sbx-"))
+        self._root = Path(tempfile.mkdtemp(prefix="hephaestus-sbx-")).resolve()
         try:
+            if self.source in self._root.parents:
+                raise InputError(f"the temporary directory {self._root.parent} is inside the repository")
             for name in ("home", "tmp", "scratch"):
                 (self._root / name).mkdir()
             self.content_hash = self._copy()

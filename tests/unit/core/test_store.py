@@ -94,3 +94,18 @@ def test_diagnosis_checkpoints_and_related_logs(store):
     related = store.related_logs(issue.trace_ids)
     assert [r["message"] for r in related] == ["step 1", "step 3"]
     assert store.related_logs([]) == []
+
+
+def test_store_feedback_port_turns_verdicts_into_weights(store):
+    from hephaestus.store.feedback import StoreFeedback
+
+    port = StoreFeedback(store)
+    assert port.weights() == {}
+    port.record(template="key-error.get-default", accepted=True)
+    port.record(template="key-error.get-default", accepted=True)
+    port.record(template="mutation.single-point", accepted=False)
+    weights = port.weights()
+    assert weights["key-error.get-default"] == pytest.approx(2 * 3 / 4)
+    assert weights["mutation.single-point"] == pytest.approx(2 * 1 / 3)
+    # the same table the CLI's `feedback` writes to
+    assert StoreFeedback(store).weights() == weights

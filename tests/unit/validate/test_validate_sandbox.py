@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,12 @@ def test_fifos_are_skipped_and_unreadable_files_are_input_errors(
     monkeypatch.setattr(Path, "read_bytes", deny)
     with pytest.raises(InputError, match="cannot copy"), Sandbox(repo):
         pass
+
+
+def test_tmpdir_inside_the_repo_is_refused(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inside = repo / "tmp"
+    inside.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(inside))
+    with pytest.raises(InputError, match="inside the repository"), Sandbox(repo):
+        pass
+    assert list(inside.iterdir()) == []

@@ -1,0 +1,93 @@
+"""`hephaestus parse` through click's CliRunner: jsonl per record, table output, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hephaestus.cli.parse import parse_command
+from hephaestus.errors import ConfigError, InputError
+
+LOG = """2024-01-01 10:00:00,123 INFO shop.api: request 1 served in 12 ms
+2024-01-01 10:00:01,123 INFO shop.api: request 2 served in 15 ms
+2024-01-01 10:00:02,123 ERROR shop.orders: payment failed
+Traceback (most recent call last):
+  File "/app/shop/orders.py", line 42, in total
+    return a / b
+ZeroDivisionError: division by zero
+2024-01-01 10:00:03,123 WARNING shop.api: slow
+"""
+
+
+def _rows(output: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in output.splitlines()]
+
+
+def test_jsonl_one_object_per_record_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "shop.log"
+    path.write_text(LOG, encoding="utf-8")
+    result = CliRunner().invoke(parse_command, [str(path)])
+    assert result.exit_code == 0, result.output
+    rows = _rows(result.output)
+    assert [(r["first_line"], r["last_line"]) for r in rows] == [(1, 1), (2, 2), (3, 7), (8, 8)]
+    assert rows[0]["template"] == rows[1]["template"] == "request <*> served in <*> ms"
+    assert rows[0]["template_id"] == rows[1]["template_id"]
+    assert [r["level"] for r in rows] == ["INFO", "INFO", "ERROR", "WARNING"]
+    assert [r["is_error"] for r in rows] == [False, False, True, False]
+    assert rows[2]["error_type"] == "ZeroDivisionError"
+    assert isinstance(rows[2]["fingerprint"], str)
+
+
+def test_log_format_option_keeps_one_record_per_matching_line(tmp_path: Path) -> None:
+    path = tmp_path / "hdfs.log"
+    path.write_text(
+        "081109 203615 148 INFO dfs.DataNode: PacketResponder 1 terminating\n"
+        "081109 203807 222 WARN dfs.DataNode:     indented content 2\n",
+        encoding="utf-8",
+    )
+    fmt = "<Date> <Time> <Pid> <Level> <Component>: <Content>"
+    rows = _rows(CliRunner().invoke(parse_command, [str(path), "--log-format", fmt]).output)
+    assert [(r["first_line"], r["last_line"], r["level"]) for r in rows] == [(1, 1, "INFO"), (2, 2, "WARNING")]
+    assert rows[0]["format"] == "logpai"
+
+
+def test_table_output(tmp_path: Path) -> None:
+    path = tmp_path / "shop.log"
+    path.write_text(LOG, encoding="utf-8")
+    result = CliRunner().invoke(parse_command, [str(path), "--output", "table"])
+    assert result.exit_code == 0
+    assert "payment failed" in result.output
+    assert "3-7" in result.output
+
+
+def test_binary_file_gives_records_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "junk.log"
+    path.write_bytes(b"\xff\xfe\x00garbage\x01\n{\"msg\": \"cut\nok line\n")
+    result = CliRunner().invoke(parse_command, [str(path)])
+    assert result.exit_code == 0
+    rows = _rows(result.output)
+    assert len(rows) == 3
+    assert rows[0]["parse_error"] == "invalid UTF-8 (replaced)"
+    assert rows[1]["parse_error"].startswith("invalid JSON")
+
+
+def test_missing_file_and_bad_format_raise_user_errors(tmp_path: Path) -> None:
+    result = CliRunner().invoke(parse_command, [str(tmp_path / "nope.log")])
+    assert isinstance(result.exception, InputError)
+    path = tmp_path / "a.log"
+    path.write_text("x\n", encoding="utf-8")
+    bad = CliRunner().invoke(parse_command, [str(path), "--log-format", "<Level>"])
+    assert isinstance(bad.exception, ConfigError)
+
+
+@pytest.mark.parametrize("system", ["HDFS", "Android", "Mac"])
+def test_loghub_file_gives_one_object_per_line(system: str) -> None:
+    path = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "loghub-2k" / system / f"{system}_2k.log"
+    if not path.exists():
+        pytest.skip("Loghub-2k data not available")
+    rows = _rows(CliRunner().invoke(parse_command, [str(path)]).output)
+    assert len(rows) == 2000
+    assert all(r["first_line"] == r["last_line"] == i + 1 for i, r in enumerate(rows))
