@@ -93,8 +93,10 @@ def check_repo(repo: Path) -> Path:
 def solve(
     issue: Issue, repo: Path, *, settings: Settings, store: Store, test_cmd: str | None = None
 ) -> tuple[Solution | None, str | None]:
-    """Generate and validate a fix for one issue with the built-in engine; persist the outcome."""
+    """Generate and validate a fix for one issue: model roles when configured, else (and as the
+    fallback) the built-in engine; persist the outcome."""
     from hephaestus.repair import RepairEngine  # noqa: PLC0415 - libcst only when fixing
+    from hephaestus.solve import Composer, load_roles  # noqa: PLC0415
     from hephaestus.store.feedback import StoreFeedback  # noqa: PLC0415
     from hephaestus.validate import Validator, solve_offline  # noqa: PLC0415
 
@@ -103,8 +105,13 @@ def solve(
         validator = Validator(
             test_cmd=test_cmd, timeout_s=settings.repair.timeout_s, memory_mb=settings.repair.memory_mb
         )
+    engine = Composer(
+        config=load_roles(settings.models.roles_file),
+        builtin=RepairEngine(),
+        related_logs=lambda i: [str(r["message"]) for r in store.related_logs(i.trace_ids)],
+    )
     solution, diagnosis = solve_offline(
-        issue, repo, engine=RepairEngine(), validator=validator, feedback=StoreFeedback(store)
+        issue, repo, engine=engine, validator=validator, feedback=StoreFeedback(store)
     )
     if solution is not None:
         store.save_solution(solution)

@@ -20,6 +20,7 @@ __all__ = [
     "BusSettings",
     "CollectSettings",
     "KafkaSettings",
+    "ModelsSettings",
     "ProcessSettings",
     "RepairSettings",
     "Settings",
@@ -85,6 +86,12 @@ class RepairSettings(_Section):
     enabled: bool = True
 
 
+class ModelsSettings(_Section):
+    roles_file: str | None = Field(
+        default=None, description="roles/composition YAML; None = built-in default"
+    )
+
+
 class Settings(BaseSettings):
     """Effective configuration. Frozen: build a new one with `load_settings` to change it."""
 
@@ -100,6 +107,7 @@ class Settings(BaseSettings):
     collect: CollectSettings = CollectSettings()
     process: ProcessSettings = ProcessSettings()
     repair: RepairSettings = RepairSettings()
+    models: ModelsSettings = ModelsSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from hephaestus.records import Issue
+from hephaestus.repair import RepairEngine
 from hephaestus.service import analyze_logs
 from hephaestus.settings import load_settings
-from hephaestus.solve import Composer, load_roles
+from hephaestus.solve import Composer, ModelRequest, load_roles
 from hephaestus.solve.testing import Fault, RecordedRequest, StubLLMServer
 from hephaestus.validate import Validator, solve_offline
 
@@ -62,7 +63,9 @@ def shop_issue(tmp_path_factory: pytest.TempPathFactory) -> Issue:
 @pytest.fixture
 def shop_repo(tmp_path: Path) -> Path:
     repo = tmp_path / "shop"
-    shutil.copytree(ROOT / "examples/shop", repo, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
+    shutil.copytree(
+        ROOT / "examples/shop", repo, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache")
+    )
     return repo
 
 
@@ -74,17 +77,21 @@ def stub() -> Iterator[StubLLMServer]:
 
 def env_for(stub: StubLLMServer) -> dict[str, str]:
     return {
-        "OPENAI_API_KEY": "sk-test-key-openai-000000", "OPENAI_BASE_URL": stub.openai_base_url,
-        "ANTHROPIC_API_KEY": "test-anthropic", "ANTHROPIC_BASE_URL": stub.anthropic_base_url,
+        "OPENAI_API_KEY": "sk-test-key-openai-000000",
+        "OPENAI_BASE_URL": stub.openai_base_url,
+        "ANTHROPIC_API_KEY": "test-anthropic",
+        "ANTHROPIC_BASE_URL": stub.anthropic_base_url,
         "HEPHAESTUS_LOCAL_BASE_URL": stub.openai_base_url,
-    }  # fmt: skip
+    }
 
 
 def validator() -> Validator:
     return Validator(test_cmd="python -m pytest -q -p no:cacheprovider", timeout_s=120)
 
 
-def test_roles_run_in_plan_order_and_in_parallel(stub: StubLLMServer, shop_issue: Issue, shop_repo: Path) -> None:
+def test_roles_run_in_plan_order_and_in_parallel(
+    stub: StubLLMServer, shop_issue: Issue, shop_repo: Path
+) -> None:
     barrier = threading.Barrier(2, timeout=20)  # both analyzers must be in flight at once
 
     def reply(request: RecordedRequest) -> str:
@@ -118,8 +125,12 @@ def test_roles_run_in_plan_order_and_in_parallel(stub: StubLLMServer, shop_issue
     assert "logic-analyzer: average_order_value divides" in fixer.text
 
 
-def test_model_fix_is_validated_with_its_provider(stub: StubLLMServer, shop_issue: Issue, shop_repo: Path) -> None:
-    solution, _ = solve_offline(shop_issue, shop_repo, engine=Composer(env=env_for(stub)), validator=validator())
+def test_model_fix_is_validated_with_its_provider(
+    stub: StubLLMServer, shop_issue: Issue, shop_repo: Path
+) -> None:
+    solution, _ = solve_offline(
+        shop_issue, shop_repo, engine=Composer(env=env_for(stub)), validator=validator()
+    )
     assert solution is not None
     assert solution.status == "validated"
     assert solution.provider == "local:codellama:13b"
@@ -127,7 +138,9 @@ def test_model_fix_is_validated_with_its_provider(stub: StubLLMServer, shop_issu
     assert "tests/test_model_empty_orders.py" in solution.patch
 
 
-def test_planted_secrets_never_reach_the_stub(stub: StubLLMServer, shop_issue: Issue, shop_repo: Path) -> None:
+def test_planted_secrets_never_reach_the_stub(
+    stub: StubLLMServer, shop_issue: Issue, shop_repo: Path
+) -> None:
     planted = {
         "Hunter2Secret": "password=Hunter2Secret",
         "AKIAIOSFODNN7EXAMPLE": "aws key AKIAIOSFODNN7EXAMPLE",
@@ -143,9 +156,14 @@ def test_planted_secrets_never_reach_the_stub(stub: StubLLMServer, shop_issue: I
         }
     )
     pricing = shop_repo / "shop/pricing.py"
-    pricing.write_text(pricing.read_text() + f'\nGITHUB = "{planted["ghp_abcdefghijklmnopqrstuvwxyz0123456789"]}"\n')
-    logs = [planted["AKIAIOSFODNN7EXAMPLE"], f"Authorization: Bearer {planted['sk-live-abcdefghijklmnopqrstuv']}",
-            planted["eyJzdWIiOiIxMjM0NTY3ODkwIn0"]]  # fmt: skip
+    pricing.write_text(
+        pricing.read_text() + f'\nGITHUB = "{planted["ghp_abcdefghijklmnopqrstuvwxyz0123456789"]}"\n'
+    )
+    logs = [
+        planted["AKIAIOSFODNN7EXAMPLE"],
+        f"Authorization: Bearer {planted['sk-live-abcdefghijklmnopqrstuv']}",
+        planted["eyJzdWIiOiIxMjM0NTY3ODkwIn0"],
+    ]
     comp = Composer(env=env_for(stub)).compose(leaky, shop_repo, related_logs=logs)
     assert comp.redactions >= len(planted)
     assert len(stub.requests) == 7
@@ -190,7 +208,9 @@ def test_rate_limit_is_retried_then_succeeds(stub: StubLLMServer, shop_issue: Is
 def test_timeout_falls_through_the_chain(stub: StubLLMServer, shop_issue: Issue, shop_repo: Path) -> None:
     base = load_roles()
     config = base.model_copy(
-        update={"defaults": base.defaults.model_copy(update={"timeout_s": 0.5, "retries": 0, "backoff_s": 0.0})}
+        update={
+            "defaults": base.defaults.model_copy(update={"timeout_s": 0.5, "retries": 0, "backoff_s": 0.0})
+        }
     )
     stub.inject(Fault(status=0, delay_s=2.0, times=1000, model="codellama:13b"))
     comp = Composer(config=config, env=env_for(stub)).compose(shop_issue, shop_repo)
@@ -198,7 +218,9 @@ def test_timeout_falls_through_the_chain(stub: StubLLMServer, shop_issue: Issue,
     assert any("codellama" in e for e in comp.outcomes["syntax-analyzer"].errors)
 
 
-def test_malformed_output_falls_back_to_builtin(stub: StubLLMServer, shop_issue: Issue, shop_repo: Path) -> None:
+def test_malformed_output_falls_back_to_builtin(
+    stub: StubLLMServer, shop_issue: Issue, shop_repo: Path
+) -> None:
     stub.set_reply(lambda r: "Just add a check somewhere." if role_of(r).endswith("fixer") else scripted(r))
     comp = Composer(env=env_for(stub)).compose(shop_issue, shop_repo)
     fixer = comp.outcomes["logic-fixer"]
@@ -209,8 +231,6 @@ def test_malformed_output_falls_back_to_builtin(stub: StubLLMServer, shop_issue:
 
 
 def test_no_credentials_is_the_builtin_engine_unchanged(shop_issue: Issue, shop_repo: Path) -> None:
-    from hephaestus.repair import RepairEngine
-
     composer = Composer(env={})
     assert not composer.uses_models
     ours = composer.propose(shop_issue, shop_repo)
@@ -218,7 +238,9 @@ def test_no_credentials_is_the_builtin_engine_unchanged(shop_issue: Issue, shop_
     assert ours == theirs
 
 
-def test_cache_answers_a_repeated_composition(stub: StubLLMServer, shop_issue: Issue, shop_repo: Path) -> None:
+def test_cache_answers_a_repeated_composition(
+    stub: StubLLMServer, shop_issue: Issue, shop_repo: Path
+) -> None:
     composer = Composer(env=env_for(stub))
     composer.compose(shop_issue, shop_repo, related_logs=[])
     first = len(stub.requests)
@@ -230,7 +252,5 @@ def test_cache_answers_a_repeated_composition(stub: StubLLMServer, shop_issue: I
     assert len(stub.requests) == first + 1
 
 
-def _request():  # type: ignore[no-untyped-def]
-    from hephaestus.solve import ModelRequest
-
+def _request() -> ModelRequest:
     return ModelRequest(role="logic-analyzer", system="You are logic-analyzer.", user="u", temperature=0.0)

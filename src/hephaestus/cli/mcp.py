@@ -26,9 +26,14 @@ __all__ = ["mcp_command"]
 )
 @click.option("--test-cmd", default=None, help="Test command for validation.")
 def mcp_command(
-    config_path: str | None, transport: str, host: str, port: int, repo: str | None,
-    roles_path: str | None, test_cmd: str | None,
-) -> None:  # fmt: skip
+    config_path: str | None,
+    transport: str,
+    host: str,
+    port: int,
+    repo: str | None,
+    roles_path: str | None,
+    test_cmd: str | None,
+) -> None:
     """Run the MCP server (tools: list_issues, get_issue, search_logs, propose_fix, validate_fix,
     record_feedback; resources: hephaestus://issues). HTTP needs HEPHAESTUS_MCP_TOKEN."""
     from pathlib import Path  # noqa: PLC0415
@@ -41,7 +46,9 @@ def mcp_command(
     if transport == "http" and not token:
         raise ConfigError("--transport http needs a bearer token in HEPHAESTUS_MCP_TOKEN")
     deps = ServerDeps(
-        settings=settings, composer=Composer(config=load_roles(roles_path)),
-        repo=Path(repo) if repo else None, test_cmd=test_cmd,
-    )  # fmt: skip
+        settings=settings,
+        composer=Composer(config=load_roles(roles_path)),
+        repo=Path(repo) if repo else None,
+        test_cmd=test_cmd,
+    )
     serve(build_server(deps), transport=transport, host=host, port=port, token=token)

@@ -43,5 +43,6 @@ def plan_command(roles_path: str | None, as_json: bool) -> None:
             )
             needs = f"  needs: {', '.join(role['needs'])}" if role["needs"] else ""
             click.echo(
-                f"  {name:<22} {role['produces']:<8} runs on {role['runs_on']:<28} [{chain} -> builtin]{needs}"
+                f"  {name:<22} {role['produces']:<8} runs on {role['runs_on']:<28}"
+                f" [{chain} -> builtin]{needs}"
             )

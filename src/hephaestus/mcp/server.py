@@ -5,8 +5,6 @@ Fed the Store (issues, related logs, solutions), a Composer and a Validator; fee
 JSON results. Blocking work runs in worker threads. `serve` picks stdio or bearer-guarded HTTP.
 """
 
-from __future__ import annotations
-
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,15 +80,22 @@ def _search(deps: ServerDeps, query: str, limit: int) -> dict[str, Any]:
             logs = s.scalars(select(LogRow).where(LogRow.message.ilike(pattern)).limit(limit)).all()
             issues = s.scalars(
                 select(IssueRow)
-                .where(or_(IssueRow.title.ilike(pattern), IssueRow.message.ilike(pattern),
-                           IssueRow.stack_trace.ilike(pattern)))
+                .where(
+                    or_(
+                        IssueRow.title.ilike(pattern),
+                        IssueRow.message.ilike(pattern),
+                        IssueRow.stack_trace.ilike(pattern),
+                    )
+                )
                 .limit(limit)
-            ).all()  # fmt: skip
+            ).all()
             return {
-                "logs": [{"log_id": r.log_id, "trace_id": r.trace_id, "level": r.level, "message": r.message}
-                         for r in logs],
+                "logs": [
+                    {"log_id": r.log_id, "trace_id": r.trace_id, "level": r.level, "message": r.message}
+                    for r in logs
+                ],
                 "issues": [{"id": r.id, "title": r.title, "count": r.count} for r in issues],
-            }  # fmt: skip
+            }
     finally:
         store.close()
 
@@ -115,7 +120,7 @@ def _propose(deps: ServerDeps, issue_id: str, repo: str | None) -> dict[str, Any
                 "test_path": c.test_path,
             }
             for c in comp.result.candidates
-        ],  # fmt: skip
+        ],
         "diagnosis": comp.result.diagnosis,
         "composition": comp.as_json(),
     }
@@ -138,8 +143,11 @@ def _validate(deps: ServerDeps, issue_id: str, repo: str | None, patch: str | No
         store.set_diagnosis(issue.id, diagnosis)
     finally:
         store.close()
-    return {"issue": issue_id, "solution": None if solution is None else solution.model_dump(mode="json"),
-            "diagnosis": diagnosis}  # fmt: skip
+    return {
+        "issue": issue_id,
+        "solution": None if solution is None else solution.model_dump(mode="json"),
+        "diagnosis": diagnosis,
+    }
 
 
 def _sampling_request(deps: ServerDeps, issue_id: str, repo: str | None) -> Sample:
@@ -152,8 +160,12 @@ def _sampling_request(deps: ServerDeps, issue_id: str, repo: str | None) -> Samp
     ctx = build_context(issue, deps.repo_dir(repo), nonce=issue.fingerprint[:12])  # stable across rounds
     system, user = render(role_prompt_id(role), role=_SAMPLING_ROLE, context=ctx, artefacts={})
     message = types.SamplingMessage(role="user", content=types.TextContent(type="text", text=user))
-    return Sample([message], max_tokens=deps.composer.config.defaults.max_tokens, system_prompt=system,
-                  temperature=role.temperature)  # fmt: skip
+    return Sample(
+        [message],
+        max_tokens=deps.composer.config.defaults.max_tokens,
+        system_prompt=system,
+        temperature=role.temperature,
+    )
 
 
 def build_server(deps: ServerDeps) -> MCPServer:
@@ -218,7 +230,7 @@ def build_server(deps: ServerDeps) -> MCPServer:
             "template": f"model:{_SAMPLING_ROLE}",
             "explanation": "Fix written by the client's model.",
         }
-        return json.dumps({"issue": issue_id, "candidates": [candidate]})  # fmt: skip
+        return json.dumps({"issue": issue_id, "candidates": [candidate]})
 
     @server.tool()
     async def validate_fix(issue_id: str, repo: str | None = None, patch: str | None = None) -> str:
@@ -236,8 +248,12 @@ def build_server(deps: ServerDeps) -> MCPServer:
         """Every stored issue (id, title, severity, count)."""
         store = open_store(deps.settings)
         try:
-            return json.dumps([{"id": i.id, "title": i.title, "severity": i.severity, "count": i.count}
-                               for i in store.issues()])  # fmt: skip
+            return json.dumps(
+                [
+                    {"id": i.id, "title": i.title, "severity": i.severity, "count": i.count}
+                    for i in store.issues()
+                ]
+            )
         finally:
             store.close()
 

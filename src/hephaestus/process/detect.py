@@ -15,21 +15,15 @@ from typing import Any
 import yaml
 
 from hephaestus.errors import ConfigError
+from hephaestus.process.signals import SIGNAL_NAMES
 
 __all__ = ["DEFAULT_RULES", "ERROR_LEVELS", "Detector", "Rule", "Signals", "load_rules", "parse_rules"]
 
 ERROR_LEVELS = frozenset({"ERROR", "CRITICAL", "FATAL", "SEVERE", "PANIC", "EMERG", "ALERT"})
-_RULE_KEYS = {
-    "name",
-    "levels",
-    "message",
-    "template",
-    "exception",
-    "http_status_min",
-    "fields",
-    "enabled",
-    "not",
-}
+_RULE_KEYS = frozenset(
+    {"name", "levels", "message", "template", "exception", "http_status_min", "fields", "signals"}
+    | {"enabled", "not"}
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +36,7 @@ class Signals:
     has_exception: bool = False
     status: int | None = None
     fields: Mapping[str, str] = field(default_factory=dict)
+    template_signals: frozenset[str] = frozenset()  # see signals.py: new_template, rare_template, rate_spike
 
 
 @dataclass(frozen=True)
@@ -55,6 +50,7 @@ class Rule:
     exception: bool | None = None
     http_status_min: int | None = None
     fields: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
+    signals: frozenset[str] = frozenset()
     negate: bool = False
 
     def matches(self, s: Signals) -> bool:
@@ -68,6 +64,8 @@ class Rule:
         if self.message is not None and not self.message.search(s.message):
             return False
         if self.template is not None and not self.template.search(s.template):
+            return False
+        if not self.signals <= s.template_signals:
             return False
         for key, rx in self.fields.items():
             value = s.fields.get(key)
@@ -90,6 +88,7 @@ class Detector:
         self.rules = tuple(rules)
         self._suppress = tuple(r for r in self.rules if r.negate)
         self._fire = tuple(r for r in self.rules if not r.negate)
+        self.uses_signals = any(r.signals for r in self.rules)
 
     def detect(self, signals: Signals) -> str | None:
         """Name of the rule that flags `signals` as an error, or None."""
@@ -113,7 +112,7 @@ def _regex(value: Any, where: str) -> re.Pattern[str]:
 
 def parse_rules(data: Any, *, source: str = "rules") -> list[Rule]:
     """Build rules from parsed YAML: `{rules: [{name, levels, message, template, exception,
-    http_status_min, fields: {key: regex}, not: bool, enabled: bool}]}` or a bare list."""
+    http_status_min, fields: {key: regex}, signals: [rate_spike], not: bool, enabled: bool}]}` or a list."""
     items = data.get("rules") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise ConfigError(f"{source}: expected a list of rules under 'rules'")
@@ -139,6 +138,14 @@ def parse_rules(data: Any, *, source: str = "rules") -> list[Rule]:
         fields = item.get("fields") or {}
         if not isinstance(fields, dict):
             raise ConfigError(f"{where}: fields must be a mapping of name to regex")
+        signals = item.get("signals") or []
+        if isinstance(signals, str):
+            signals = [signals]
+        unknown_signals = set(signals) - SIGNAL_NAMES
+        if unknown_signals:
+            raise ConfigError(
+                f"{where}: unknown signals {sorted(unknown_signals)}; known: {sorted(SIGNAL_NAMES)}"
+            )
         rule = Rule(
             name=item["name"],
             levels=frozenset(str(v).upper() for v in levels),
@@ -147,6 +154,7 @@ def parse_rules(data: Any, *, source: str = "rules") -> list[Rule]:
             exception=exception,
             http_status_min=status,
             fields={str(k): _regex(v, f"{where} field {k}") for k, v in fields.items()},
+            signals=frozenset(signals),
             negate=bool(item.get("not", False)),
         )
         if rule == Rule(name=rule.name, negate=rule.negate):

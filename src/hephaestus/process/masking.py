@@ -42,7 +42,6 @@ _FAST = re.compile(
     )([)\]}"',.;:!?]*)""",
     re.VERBOSE,
 )
-_ID_WITH_NUMBER = re.compile(r"[A-Za-z]+[_-]+-?\d{2,}(?:[_-]\w+)*")
 _SPLIT_BOOL = re.compile(r"(?i)(?<![A-Za-z])(?:true|false)(?![A-Za-z])")
 _HAS_DIGIT = re.compile(r"\d").search
 _NUMERIC = "0123456789.:,-+"
@@ -67,25 +66,22 @@ class Masker:
 
     def mask_tokens(self, text: str) -> list[str]:
         """Split `text` on whitespace and mask each token."""
-        for rx, repl in self._extra:
-            text = rx.sub(repl, text)
+        if self._extra:
+            for rx, repl in self._extra:
+                text = rx.sub(repl, text)
         tokens = text.split()
-        masked: list[str | None] = list(map(self._cache.get, tokens))  # C-level loop for known tokens
-        i = -1
-        try:
-            while True:
+        cache = self._cache
+        masked: list[str | None] = list(map(cache.get, tokens))  # C-level loop for known tokens
+        misses = masked.count(None)
+        if misses:
+            if len(cache) >= self._max_cache:
+                cache.clear()
+            i = -1
+            for _ in range(misses):
                 i = masked.index(None, i + 1)
-                masked[i] = self._miss(tokens[i])
-        except ValueError:
-            pass
+                token = tokens[i]
+                masked[i] = cache[token] = _mask_token(token)
         return masked  # type: ignore[return-value]  # every None was replaced
-
-    def _miss(self, token: str) -> str:
-        masked = self.mask_token(token)
-        if len(self._cache) >= self._max_cache:
-            self._cache.clear()
-        self._cache[token] = masked
-        return masked
 
     def mask(self, text: str) -> str:
         """The masked text, tokens joined by single spaces."""
@@ -94,43 +90,45 @@ class Masker:
     @staticmethod
     def mask_token(token: str) -> str:
         """Mask one whitespace-free token (uncached)."""
-        if token.isdigit():
-            return WILDCARD
-        if _HAS_DIGIT(token) is None and "/" not in token:
-            low = token.lower()
-            if len(token) >= 8 and not low.strip("abcdef"):
-                return WILDCARD  # ffffffff
-            if "true" not in low and "false" not in low:
-                return token
-            return WILDCARD if low in _BOOLEANS else _SPLIT_BOOL.sub(WILDCARD, token)
-        fast = _FAST.fullmatch(token)
-        if fast is not None:
-            return fast.group(1) + WILDCARD + fast.group(2)
-        if token[0].isalnum() and token[-1].isalnum():
-            core, head, tail = token, "", ""
-        else:
-            core = token.lstrip(_OPEN)
-            head = token[: len(token) - len(core)]
-            stripped = core.rstrip(_CLOSE)
-            tail = core[len(stripped) :]
-            core = stripped
-        if _ID_WITH_NUMBER.fullmatch(core):
-            return head + WILDCARD + tail  # blk_-1234, task_0042, node-17
-        if not core:
+        return _mask_token(token)
+
+
+def _mask_token(token: str) -> str:
+    if token.isdigit():
+        return WILDCARD
+    if _HAS_DIGIT(token) is None and "/" not in token:
+        low = token.lower()
+        if len(token) >= 8 and not low.strip("abcdef"):
+            return WILDCARD  # ffffffff
+        if "true" not in low and "false" not in low:
             return token
-        if _is_whole(core):
-            return head + WILDCARD + tail
-        if "/" in core:
-            core = _INNER.sub(WILDCARD, core)
-        if _SPLIT.search(core) is None:
-            return head + _mask_segment(core, whole_checked=True) + tail
-        parts = _SPLIT.split(core)
-        for i in range(0, len(parts), 2):
-            parts[i] = _mask_segment(parts[i])
-        masked = "".join(parts)
-        if masked.startswith(WILDCARD) and masked.endswith(WILDCARD) and _ONLY_WILD.match(masked):
-            masked = WILDCARD  # `<*>:<*>`, `<*>-<*>`: one variable
-        return head + masked + tail
+        return WILDCARD if low in _BOOLEANS else _SPLIT_BOOL.sub(WILDCARD, token)
+    fast = _FAST.fullmatch(token)
+    if fast is not None:
+        return fast.group(1) + WILDCARD + fast.group(2)
+    if token[0].isalnum() and token[-1].isalnum():
+        core, head, tail = token, "", ""
+    else:
+        core = token.lstrip(_OPEN)
+        head = token[: len(token) - len(core)]
+        stripped = core.rstrip(_CLOSE)
+        tail = core[len(stripped) :]
+        core = stripped
+    if not core:
+        return token
+    if _is_whole(core):
+        return head + WILDCARD + tail
+    if "/" in core:
+        core = _INNER.sub(WILDCARD, core)
+    if _SPLIT.search(core) is None:
+        return head + _mask_segment(core, whole_checked=True) + tail
+    parts = _SPLIT.split(core)
+    for i in range(0, len(parts), 2):
+        parts[i] = _mask_segment(parts[i])
+    masked = "".join(parts)
+    if masked.startswith(WILDCARD) and masked.endswith(WILDCARD) and _ONLY_WILD.match(masked):
+        masked = WILDCARD  # `<*>:<*>`, `<*>-<*>`: one variable
+    return head + masked + tail
 
 
 def _mask_segment(part: str, *, whole_checked: bool = False) -> str:

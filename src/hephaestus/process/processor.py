@@ -7,7 +7,7 @@ structured topic and, when a rule fires, an ErrorEvent to analysis. Format, trac
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
@@ -16,6 +16,7 @@ from hephaestus.errors import ConfigError, PermanentError
 from hephaestus.process.detect import DEFAULT_RULES, Detector, Rule, Signals, load_rules
 from hephaestus.process.formats import ParsedLine, compile_log_format, parse_record
 from hephaestus.process.headers import normalize_level
+from hephaestus.process.signals import TemplateSignals
 from hephaestus.process.stacktrace import ParsedTrace, parse_stack_trace
 from hephaestus.process.templates import TemplateMiner
 from hephaestus.records import ErrorDetails, ErrorEvent, LogContext, RawLog, SourceInfo, StructuredLog
@@ -99,6 +100,7 @@ class Processor(Transform[RawLog, Processed]):
         if rules is None:
             rules = load_rules(self.settings.rules_file) if self.settings.rules_file else list(DEFAULT_RULES)
         self.detector = Detector(rules=rules)
+        self.signals = TemplateSignals()
 
     def process(self, item: RawLog, *, origin: str | None = None) -> list[Processed]:
         """Turn one RawLog into one Processed; PermanentError only for a record with no text at all."""
@@ -125,6 +127,12 @@ class Processor(Transform[RawLog, Processed]):
             status=parsed.status,
             fields={**parsed.fields, "format": parsed.format, "component": parsed.component or ""},
         )
+        if self.detector.uses_signals:
+            when = parsed.timestamp or item.timestamp
+            found = self.signals.observe(
+                template_id=match.template_id, change=match.change, size=match.size, timestamp=when
+            )
+            signals = replace(signals, template_signals=found)
         rule = self.detector.detect(signals)
         parse_error = damage or parsed.parse_error
         structured = self._structured(item, parsed, trace, level, origin=origin, parse_error=parse_error)

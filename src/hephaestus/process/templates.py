@@ -7,33 +7,27 @@ and error events. State round-trips through to_state()/from_state(); a TemplateS
 from __future__ import annotations
 
 import hashlib
-import json
-import re
 from collections.abc import Callable
 from operator import itemgetter
-from pathlib import Path
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple
 
 from hephaestus.process.masking import WILDCARD, Masker
+from hephaestus.process.template_store import JsonFileStore, TemplateStore
+from hephaestus.process.template_tokens import (
+    MIN_ENUM_COUNT,
+    MIN_SIGNATURE,
+    SPAN_WORDS,
+    fits,
+    introduced,
+    is_unit,
+    is_word,
+    merge_tokens,
+    same_value_slot,
+)
 
 __all__ = ["JsonFileStore", "Template", "TemplateMatch", "TemplateMiner", "TemplateStore"]
 
 _STATE_VERSION = 1
-_SEGMENTS = re.compile(r"([:=,/@#()\[\]{}|;\"'<>])")
-_ONLY_WILD = re.compile(r"^(?:<\*>|[-:,./@#_|+])+$")
-_FIT_CACHE: dict[str, list[str]] = {}
-# Words after which a token names something (a user, a host): never an enumeration of event kinds.
-_VALUE_INTRODUCERS = frozenset(
-    {"user", "users", "for", "host", "hostname", "account", "name", "named", "login"}
-)
-_UNITS = frozenset({"B", "KB", "MB", "GB", "TB", "PB", "kB", "KiB", "MiB", "GiB", "TiB", "bytes"})
-_SPAN = _UNITS | {"sec", "secs", "ms", "s", "us", "ns", "min"}
-_MIN_SIGNATURE = 2  # constant words a signature needs before templates are unified by it
-_MIN_ENUM_COUNT = 2  # an enumeration value seen at least this often (or few values for the group)
-_CALENDAR = frozenset(
-    {"mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug"}
-    | {"sep", "sept", "oct", "nov", "dec", "am", "pm", "utc", "gmt"}
-)
 
 
 class Template(NamedTuple):
@@ -55,30 +49,7 @@ class TemplateMatch(NamedTuple):
     tokens: tuple[str, ...] = ()  # the masked tokens of the message (what `render` needs later)
 
 
-class TemplateStore(Protocol):
-    """Persistence port for miner state (plain JSON-able dicts)."""
-
-    def load(self) -> dict[str, Any] | None: ...
-
-    def save(self, state: dict[str, Any]) -> None: ...
-
-
-class JsonFileStore:
-    """TemplateStore backed by one JSON file, written atomically (temp file + rename)."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-
-    def load(self) -> dict[str, Any] | None:
-        if not self.path.exists():
-            return None
-        data = json.loads(self.path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else None
-
-    def save(self, state: dict[str, Any]) -> None:
-        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        tmp.replace(self.path)
+_new_match = tuple.__new__  # builds a TemplateMatch without the generated __new__ frame (hot path)
 
 
 class _Cluster:
@@ -155,6 +126,7 @@ class TemplateMiner:
         self._by_len: dict[int, list[_Cluster]] = {}
         self._by_id: dict[str, _Cluster] = {}
         self._exact: dict[tuple[str, ...], _Cluster] = {}
+        self._lines: dict[str, tuple[tuple[str, ...], _Cluster]] = {}  # raw text -> (masked tokens, group)
         self._canonical: dict[str, str] = {}  # template text -> signature ("" = none)
         self._by_signature: dict[str, list[str]] = {}  # signature -> [template_id, template]
         self._max_cache = max_cache
@@ -162,9 +134,16 @@ class TemplateMiner:
     # ------------------------------------------------------------------ public API
     def add(self, content: str) -> TemplateMatch:
         """Assign `content` to a group (creating or generalising one) and return the result."""
-        tokens = tuple(self.masker.mask_tokens(content))
         change: Literal["new", "updated", "none"] = "none"
-        cluster = self._exact.get(tokens)
+        cluster: _Cluster | None
+        seen = self._lines.get(content)
+        if seen is not None:  # the very same text again (half of a typical log): no masking at all
+            tokens, cluster = seen
+        else:
+            tokens = tuple(self.masker.mask_tokens(content))
+            cluster = self._exact.get(tokens)
+            if len(self._lines) >= self._max_cache:
+                self._lines.clear()
         if cluster is None:
             cluster = self._best(tokens)
             if cluster is None:
@@ -178,15 +157,17 @@ class TemplateMiner:
             if len(self._exact) >= self._max_cache:
                 self._exact.clear()
             self._exact[tokens] = cluster
+        if seen is None:
+            self._lines[content] = (tokens, cluster)
         cluster.size += 1
         if cluster.getter is None:
             canon = cluster.canon
             if canon is None:
                 canon = cluster.canon = self._canonical_ref(cluster.id, cluster.text)
-            return TemplateMatch(canon[0], canon[1], change, cluster.size, cluster.id, tokens)
+            return _new_match(TemplateMatch, (canon[0], canon[1], change, cluster.size, cluster.id, tokens))
         self._observe(cluster, tokens)
         template_id, template = self._render(cluster, tokens)
-        return TemplateMatch(template_id, template, change, cluster.size, cluster.id, tokens)
+        return _new_match(TemplateMatch, (template_id, template, change, cluster.size, cluster.id, tokens))
 
     def match(self, content: str) -> Template | None:
         """The template `content` would get, without changing anything; None if it would be new."""
@@ -274,7 +255,7 @@ class TemplateMiner:
             # equal constants / positions where the template is not a bare wildcard
             same = len(cluster.consts & pairs)
             for i in cluster.partial:
-                if _fits(cluster.tokens[i], tokens[i]):
+                if fits(cluster.tokens[i], tokens[i]):
                     same += 1
             informative = n - cluster.n_wild
             score = same / informative if informative else 1.0
@@ -289,31 +270,36 @@ class TemplateMiner:
         current = cluster.tokens
         for i, tok in enumerate(tokens):
             old = current[i]
-            if old in (tok, WILDCARD) or (WILDCARD in old and _fits(old, tok)):
+            if old in (tok, WILDCARD) or (WILDCARD in old and fits(old, tok)):
                 continue
-            current[i] = _merge_tokens(old, tok)
+            current[i] = merge_tokens(old, tok)
             changed = True
             if (
-                _is_word(old)
-                and _is_word(tok)
-                and not _same_value_slot(old, tok)
-                and not _introduced(current, i)
-                and not _is_unit(current, i, tok)
+                is_word(old)
+                and is_word(tok)
+                and not same_value_slot(old, tok)
+                and not introduced(current, i)
+                and not is_unit(current, i, tok)
             ):
                 cluster.stats[i] = {old: cluster.size}  # `tok` is counted by _observe
                 cluster.stats_changed()
         return changed
 
     def _observe(self, cluster: _Cluster, tokens: tuple[str, ...]) -> None:
-        for i in list(cluster.stats):
+        pending: list[int] = []
+        for i, counts in cluster.stats.items():
             tok = tokens[i]
-            counts = cluster.stats[i]
             if tok in counts:
                 counts[tok] += 1
-            elif (
-                not _is_word(tok)
+            else:
+                pending.append(i)
+        for i in pending:
+            tok = tokens[i]
+            counts = cluster.stats[i]
+            if (
+                not is_word(tok)
                 or len(counts) >= self.max_enum
-                or any(_same_value_slot(tok, known) for known in counts)
+                or any(same_value_slot(tok, known) for known in counts)
             ):
                 del cluster.stats[i]  # a variable or too many values: never an enumeration again
                 cluster.stats_changed()
@@ -324,7 +310,7 @@ class TemplateMiner:
     def _is_enum(self, counts: dict[str, int], size: int) -> bool:
         """Few values, each seen repeatedly (or few relative to the group): an enumeration."""
         distinct = len(counts)
-        return distinct <= self.enum_ratio * size or min(counts.values()) >= _MIN_ENUM_COUNT
+        return distinct <= self.enum_ratio * size or min(counts.values()) >= MIN_ENUM_COUNT
 
     def _render(self, cluster: _Cluster, tokens: tuple[str, ...]) -> tuple[str, str]:
         if cluster.getter is None:
@@ -352,9 +338,9 @@ class TemplateMiner:
         kept = []
         for token in template.split():
             text = token.replace(WILDCARD, "") if WILDCARD in token else token
-            if text.strip(",.;:()[]") not in _SPAN and any(c.isalnum() for c in text):
+            if text.strip(",.;:()[]") not in SPAN_WORDS and any(c.isalnum() for c in text):
                 kept.append(text)  # `uid=<*>` keeps `uid=`; `(<*>`, `5 KB)` and `<*>` say nothing
-        signature = " ".join(kept) if len(kept) >= _MIN_SIGNATURE else ""
+        signature = " ".join(kept) if len(kept) >= MIN_SIGNATURE else ""
         if signature:
             known = self._by_signature.get(signature)
             if known is None:
@@ -384,68 +370,3 @@ class TemplateMiner:
             :8
         ]
         return f"{cluster.id}:{suffix}", " ".join(out), settled
-
-
-def _is_word(token: str) -> bool:
-    """Not a bare variable and no calendar name: a candidate enumeration value."""
-    return (
-        token.count(WILDCARD) <= (0 if token == WILDCARD else 1)
-        and token.strip(",.:;()[]").lower() not in _CALENDAR
-    )
-
-
-def _same_value_slot(a: str, b: str) -> bool:
-    """`(<*>)` vs `()` or `(host)`: the same slot holding different values, not different words."""
-    if WILDCARD not in a and WILDCARD not in b:
-        return False
-    if "=" in a and "=" in b and a.split("=", 1)[0] == b.split("=", 1)[0]:
-        return True  # key=<value>: the key is the word, the value the variable
-    return (
-        a.replace(WILDCARD, "") == b.replace(WILDCARD, "")
-        or (WILDCARD in a and _fits(a, b))
-        or (WILDCARD in b and _fits(b, a))
-    )
-
-
-def _is_unit(tokens: list[str], i: int, new: str) -> bool:
-    """A size unit right after a variable (`5.2 KB`, `212 B`) varies with it: part of the variable."""
-    return i > 0 and WILDCARD in tokens[i - 1] and new.strip(",.;:()[]") in _UNITS
-
-
-def _introduced(tokens: list[str], i: int) -> bool:
-    """True when token i names a value: `user bob`, `for bob`, `user=bob`."""
-    key = tokens[i].partition("=")[0] if "=" in tokens[i] else ""
-    previous = tokens[i - 1].lower() if i else ""
-    return key.lower().strip("([{") in _VALUE_INTRODUCERS or previous in _VALUE_INTRODUCERS
-
-
-def _fits(pattern: str, token: str) -> bool:
-    """`user=<*>` fits `user=bob`, `<*>(<*>)` fits `sshd(42)`: the constant parts line up in order,
-    each wildcard covering at least one character (leftmost matching is exact for this glob form)."""
-    parts = _FIT_CACHE.get(pattern)
-    if parts is None:
-        parts = pattern.split(WILDCARD)
-        if len(_FIT_CACHE) > 10_000:
-            _FIT_CACHE.clear()
-        _FIT_CACHE[pattern] = parts
-    head, tail = parts[0], parts[-1]
-    end = len(token) - len(tail)
-    if end - len(head) < len(parts) - 1 or not token.startswith(head) or not token.endswith(tail):
-        return False
-    pos = len(head)
-    for middle in parts[1:-1]:
-        found = token.find(middle, pos + 1, end)
-        if found < 0:
-            return False
-        pos = found + len(middle)
-    return end - pos >= 1
-
-
-def _merge_tokens(a: str, b: str) -> str:
-    """Generalise two different tokens segment by segment when their punctuation skeleton agrees."""
-    pa, pb = _SEGMENTS.split(a), _SEGMENTS.split(b)
-    if len(pa) != len(pb) or pa[1::2] != pb[1::2]:
-        return WILDCARD
-    out = [x if x == y else WILDCARD for x, y in zip(pa, pb, strict=True)]
-    merged = "".join(out)
-    return WILDCARD if _ONLY_WILD.match(merged) else merged

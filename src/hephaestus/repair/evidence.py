@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import libcst as cst
@@ -31,7 +32,18 @@ _PATTERNS = (
     re.compile(r"\b(?P<cond>[\w`'\" ]{1,40}?)\s+defaults?\s+to\s+" + _VALUE, re.I),
     re.compile(r"\b(?:empty|blank|missing)\s+(?P<cond>[\w ]{0,30}?)\s*(?:->|=>|gives|yields|counts? as|means)\s+" + _VALUE, re.I),  # noqa: E501
 )  # fmt: skip
-_EMPTY_WORDS = ("empty", "no ", "none", "nothing", "zero", "missing", "blank", "absent")
+_EMPTY_WORDS = ("empty", "no ", "none", "nothing", "zero", "missing", "blank", "absent", "nobody", "never",
+                "without", "unset")  # fmt: skip
+_LEAD = re.compile(
+    r"(?:^|[;:(]\s*|\bor\s+)"
+    + _VALUE.replace("(?P<val>", "(?P<val>[A-Z][A-Z0-9_]{2,}|")
+    + r"\s+(?:when(?:ever)?|if|for|while|on)\s+(?P<cond>[^.;)]+)"
+)
+_ZERO = re.compile(r"(?<![\w.])0(?![\w.])")
+_CLAUSE_SPLIT = re.compile(r"[;\n]|\.(?:\s|$)")
+_CLAUSE_VALUE = re.compile(
+    r"(?<![\w.])(?:-?\d+(?:\.\d+)?|None|True|False|\[\]|\{\}|\(\)|\"\"|''|[A-Z][A-Z0-9_]{2,})(?![\w.(])"
+)
 _WORD = re.compile(r"[a-z0-9]+")
 _EMPTY_BY_TYPE = {
     "list": "[]", "dict": "{}", "str": '""', "tuple": "()", "set": "set()", "int": "0", "float": "0.0",
@@ -69,8 +81,15 @@ def literal_code(raw: str) -> str | None:
     return text
 
 
-def documented_values(doc: str) -> list[DocumentedValue]:
-    """Every 'returns X when ...' / 'defaults to X' statement found in a docstring or comment."""
+def documented_values(
+    doc: str, *, loose: bool = False, constants: Collection[str] = ()
+) -> list[DocumentedValue]:
+    """Every 'returns X when ...' / 'defaults to X' statement found in a docstring or comment.
+
+    `loose` adds, after those, clauses that start with a value ("None when ...", "or 0.0 while
+    ...") and clauses about emptiness holding exactly one value ("a course with no scores
+    averages 0.0"); `constants` (module constant names) may then stand for the value.
+    """
     flat = " ".join(doc.split())
     out: list[DocumentedValue] = []
     for pattern in _PATTERNS:
@@ -80,6 +99,32 @@ def documented_values(doc: str) -> list[DocumentedValue]:
                 out.append(
                     DocumentedValue(code=code, condition=match.group("cond").strip(), sentence=match.group(0))
                 )
+    if loose:
+        out.extend(_loose_values(doc, set(constants)))
+    return out
+
+
+def _value_code(raw: str, constants: set[str]) -> str | None:
+    if raw in constants:
+        return raw
+    return None if raw.isupper() and raw.isidentifier() else literal_code(raw)
+
+
+def _loose_values(doc: str, constants: set[str]) -> list[DocumentedValue]:
+    out: list[DocumentedValue] = []
+    for clause in (" ".join(c.split()) for c in _CLAUSE_SPLIT.split(doc)):
+        lead = _LEAD.search(clause)
+        code = _value_code(lead.group("val"), constants) if lead else None
+        if lead is not None and code is not None:
+            out.append(DocumentedValue(code=code, condition=lead.group("cond").strip(), sentence=clause))
+            continue
+        if not any(w in f" {clause.lower()} " for w in _EMPTY_WORDS) and not _ZERO.search(clause):
+            continue
+        codes = {_value_code(m.group(0), constants) for m in _CLAUSE_VALUE.finditer(clause)}
+        codes |= {literal_code(m.group("val")) for m in re.finditer(_VALUE, clause) if "empty" in m.group(0)}
+        codes.discard(None)
+        if len(codes) == 1:
+            out.append(DocumentedValue(code=str(codes.pop()), condition=clause, sentence=clause))
     return out
 
 

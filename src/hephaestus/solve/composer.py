@@ -9,7 +9,6 @@ validate.solve_offline); feeds RepairResults whose model candidates carry kind="
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -89,11 +88,11 @@ class Composition:
                     "cached": o.cached,
                 }
                 for n, o in self.outcomes.items()
-            },  # fmt: skip
+            },
             "candidates": [
                 {"provider": c.provider, "kind": c.kind, "template": c.template}
                 for c in self.result.candidates
-            ],  # fmt: skip
+            ],
             "redactions": self.redactions,
         }
 
@@ -101,14 +100,22 @@ class Composition:
 def _make_provider(endpoint: Endpoint, *, timeout_s: float, stream: bool) -> Provider:
     if endpoint.kind == "anthropic":
         return AnthropicProvider(
-            name=endpoint.provider, model=endpoint.model, api_key=endpoint.api_key,
-            base_url=endpoint.base_url, timeout_s=timeout_s, stream=stream,
+            name=endpoint.provider,
+            model=endpoint.model,
+            api_key=endpoint.api_key,
+            base_url=endpoint.base_url,
+            timeout_s=timeout_s,
+            stream=stream,
             send_temperature=endpoint.send_temperature,
-        )  # fmt: skip
+        )
     return OpenAIProvider(
-        name=endpoint.provider, model=endpoint.model, api_key=endpoint.api_key,
-        base_url=endpoint.base_url, timeout_s=timeout_s, stream=stream,
-    )  # fmt: skip
+        name=endpoint.provider,
+        model=endpoint.model,
+        api_key=endpoint.api_key,
+        base_url=endpoint.base_url,
+        timeout_s=timeout_s,
+        stream=stream,
+    )
 
 
 class Composer:
@@ -137,9 +144,13 @@ class Composer:
         if unknown:
             raise ConfigError(f"providers given for unknown model type(s): {', '.join(sorted(unknown))}")
         self.caller = caller or ResilientCaller(
-            retries=d.retries, backoff_s=d.backoff_s, breaker_failures=d.breaker_failures,
-            breaker_reset_s=d.breaker_reset_s, cache=ResponseCache(entries=d.cache_entries), metrics=Metrics(),
-        )  # fmt: skip
+            retries=d.retries,
+            backoff_s=d.backoff_s,
+            breaker_failures=d.breaker_failures,
+            breaker_reset_s=d.breaker_reset_s,
+            cache=ResponseCache(entries=d.cache_entries),
+            metrics=Metrics(),
+        )
         self._builtin = builtin
         self._related_logs = related_logs
 
@@ -148,9 +159,10 @@ class Composer:
         """True when at least one enabled role has a usable provider in its chain."""
         return any(
             m in self._providers
-            for r in self.config.roles.values() if r.enabled
+            for r in self.config.roles.values()
+            if r.enabled
             for m in (r.model, *r.fallback)
-        )  # fmt: skip
+        )
 
     def _engine(self) -> EngineLike:
         if self._builtin is None:
@@ -193,9 +205,13 @@ class Composer:
                     run.outcomes[outcome.role] = outcome
         result = run.aggregate()
         return Composition(
-            plan=self.plan, outcomes=run.outcomes, artefacts=run.artefacts, result=result,
-            redactions=context.redactions, started=run.started,
-        )  # fmt: skip
+            plan=self.plan,
+            outcomes=run.outcomes,
+            artefacts=run.artefacts,
+            result=result,
+            redactions=context.redactions,
+            started=run.started,
+        )
 
 
 class _Run:
@@ -235,9 +251,12 @@ class _Run:
             return self._fallback(name, outcome, "no upstream artefact to work on")
         system, user = render(role_prompt_id(role), role=name, context=self.context, artefacts=inputs)
         request = ModelRequest(
-            role=name, system=system, user=user, temperature=role.temperature,
+            role=name,
+            system=system,
+            user=user,
+            temperature=role.temperature,
             max_tokens=self.c.config.defaults.max_tokens,
-        )  # fmt: skip
+        )
         for mtype in (role.model, *role.fallback):
             provider = self.c._providers.get(mtype)
             if provider is None:
@@ -292,10 +311,17 @@ class _Run:
         ordered = [self.artefacts[n] for n in self.c.plan.order if n in self.artefacts]  # deterministic
         patches = [a for a in ordered if a.kind == "patch" and a.producer != BUILTIN]
         tests: list[Artefact] = []
-        for art in (a for a in ordered if a.kind == "tests" and a.path):
-            if any(t.path == art.path for t in tests):  # two generators chose one name
-                art = Artefact(art.role, art.kind, art.content, art.producer, path=_renamed(art))
-            tests.append(art)
+        for found in (a for a in ordered if a.kind == "tests" and a.path):
+            clash = any(t.path == found.path for t in tests)  # two generators chose one name
+            tests.append(
+                Artefact(
+                    found.role,
+                    found.kind,
+                    found.content,
+                    found.producer,
+                    path=_renamed(found) if clash else found.path,
+                )
+            )
         docs = [a.content for a in ordered if a.kind == "docs"]
         candidates: list[Candidate] = []
         seen: set[str] = set()
@@ -310,15 +336,30 @@ class _Run:
             )
             if tests:
                 extra = render_patch([Edit(path=t.path or "", old=None, new=t.content) for t in tests])
-                candidates.append(Candidate(
-                    patch=art.content + extra, template=f"model:{art.role}+tests", explanation=explanation,
-                    files=files + tuple(t.path or "" for t in tests), prior=role.prior, test_path=tests[0].path,
-                    kind="model", provider=art.producer,
-                ))  # fmt: skip
-            candidates.append(Candidate(
-                patch=art.content, template=f"model:{art.role}", explanation=explanation, files=files,
-                prior=max(0.0, role.prior - 0.05), test_path=None, kind="model", provider=art.producer,
-            ))  # fmt: skip
+                candidates.append(
+                    Candidate(
+                        patch=art.content + extra,
+                        template=f"model:{art.role}+tests",
+                        explanation=explanation,
+                        files=files + tuple(t.path or "" for t in tests),
+                        prior=role.prior,
+                        test_path=tests[0].path,
+                        kind="model",
+                        provider=art.producer,
+                    )
+                )
+            candidates.append(
+                Candidate(
+                    patch=art.content,
+                    template=f"model:{art.role}",
+                    explanation=explanation,
+                    files=files,
+                    prior=max(0.0, role.prior - 0.05),
+                    test_path=None,
+                    kind="model",
+                    provider=art.producer,
+                )
+            )
         fell_back = any(
             o.status != "model"
             for n, o in self.outcomes.items()
@@ -328,9 +369,10 @@ class _Run:
             builtin = self.builtin()
             candidates.extend(builtin.candidates)
             return RepairResult(
-                candidates=tuple(candidates), locations=builtin.locations,
+                candidates=tuple(candidates),
+                locations=builtin.locations,
                 diagnosis=None if candidates else builtin.diagnosis,
-            )  # fmt: skip
+            )
         return RepairResult(candidates=tuple(candidates), locations=(), diagnosis=None)
 
 

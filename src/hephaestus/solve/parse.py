@@ -19,7 +19,8 @@ from hephaestus.repair.patch import render_patch
 __all__ = ["ParseError", "ParsedTests", "parse_patch", "parse_tests"]
 
 _BLOCK = re.compile(
-    r"(?P<path>[^\n`<>=]*?)\s*\n(?:```[a-z]*\n)?<{5,9} ?SEARCH\n(?P<search>.*?)\n?={5,9}\n(?P<replace>.*?)\n?>{5,9} ?REPLACE",
+    r"(?P<path>[^\n`<>=]*?)\s*\n(?:```[a-z]*\n)?<{5,9} ?SEARCH\n(?P<search>.*?)\n?={5,9}\n"
+    r"(?P<replace>.*?)\n?>{5,9} ?REPLACE",
     re.S,
 )
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
@@ -101,10 +102,13 @@ def _apply_hunks(old: str, hunks: list[list[str]], path: str) -> str:
         after = [h[1:] for h in hunk if h[:1] in (" ", "+")]
         key = [b.rstrip("\n").rstrip() for b in before]
         found = next(
-            (i for i in range(pos, len(lines) - len(before) + 1)
-             if [ln.rstrip("\n").rstrip() for ln in lines[i : i + len(before)]] == key),
+            (
+                i
+                for i in range(pos, len(lines) - len(before) + 1)
+                if [ln.rstrip("\n").rstrip() for ln in lines[i : i + len(before)]] == key
+            ),
             None,
-        )  # fmt: skip
+        )
         if found is None:
             raise ParseError(f"{path}: a diff hunk does not match the file")
         out.extend(lines[pos:found])

@@ -7,6 +7,7 @@ rules raise hephaestus.errors.ConfigError naming the roles involved.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -108,8 +109,8 @@ def build_plan(config: RolesConfig) -> Plan:
     _known(config, rules.dependencies, "rules.dependencies")
     for role, deps in rules.dependencies.items():
         _known(config, deps, f"rules.dependencies.{role}")
-    for i, group in enumerate(rules.parallel):
-        _known(config, group, f"rules.parallel[{i}]")
+    for i, members in enumerate(rules.parallel):
+        _known(config, members, f"rules.parallel[{i}]")
     for i, chain in enumerate(rules.sequential):
         _known(config, chain, f"rules.sequential[{i}]")
     active = [n for n, r in config.roles.items() if r.enabled]
@@ -123,15 +124,15 @@ def build_plan(config: RolesConfig) -> Plan:
     edges: dict[str, set[str]] = {n: set(needs[n]) for n in active}
     for chain in rules.sequential:
         live = [r for r in chain if r in edges]
-        for before, after in zip(live, live[1:], strict=False):
+        for before, after in itertools.pairwise(live):
             edges[after].add(before)
     cycle = _find_cycle(edges, active)
     if cycle is not None:
         raise ConfigError(f"roles graph has a cycle: {' -> '.join(reversed(cycle))}")
     for name in active:
-        role = config.roles[name]
+        spec = config.roles[name]
         upstream = _ancestors({n: set(d) for n, d in needs.items()}, name)
-        for kind in role.consumes:
+        for kind in spec.consumes:
             if not any(config.roles[u].produces == kind for u in upstream):
                 makers = [n for n in active if config.roles[n].produces == kind and n != name]
                 hint = f"; roles producing it: {', '.join(makers)}" if makers else "; no role produces it"
@@ -139,10 +140,10 @@ def build_plan(config: RolesConfig) -> Plan:
                     f"role {name!r} consumes {kind!r} but none of its dependencies produces it{hint}"
                 )
     allowed: set[frozenset[str]] = set()
-    for group in rules.parallel:
-        members = [r for r in group if r in edges]
-        for a in members:
-            for b in members:
+    for declared in rules.parallel:
+        live_members = [r for r in declared if r in edges]
+        for a in live_members:
+            for b in live_members:
                 if a != b:
                     if a in _ancestors(edges, b):
                         raise ConfigError(
@@ -156,7 +157,7 @@ def build_plan(config: RolesConfig) -> Plan:
     for depth in range(max(level.values()) + 1):
         pending = [n for n in active if level[n] == depth]
         while pending:
-            group = [pending.pop(0)]
+            group: list[str] = [pending.pop(0)]
             for other in list(pending):
                 if all(frozenset((other, g)) in allowed for g in group):
                     group.append(other)

@@ -71,15 +71,16 @@ def redact(text: str) -> Redaction:
     """Replace every secret pattern in `text`; already-redacted markers are left alone."""
     counts: dict[str, int] = {}
     for kind, pattern, replacement in _PATTERNS:
-        text, n = pattern.subn(lambda m, r=replacement: _keep_marker(m, r), text)
-        if n:
-            counts[kind] = counts.get(kind, 0) + n
-    for kind in [k for k, v in counts.items() if v == 0]:
-        del counts[kind]
+        changed = 0
+
+        def swap(match: re.Match[str], replacement: str = replacement) -> str:
+            nonlocal changed
+            if "[REDACTED" in match.group(0) and match.group(0).rstrip().endswith("]"):
+                return match.group(0)  # already a marker
+            changed += 1
+            return match.expand(replacement)
+
+        text = pattern.sub(swap, text)
+        if changed:
+            counts[kind] = changed
     return Redaction(text=text, counts=counts)
-
-
-def _keep_marker(match: re.Match[str], replacement: str) -> str:
-    if "[REDACTED" in match.group(0) and match.group(0).rstrip().endswith("]"):
-        return match.group(0)
-    return match.expand(replacement)

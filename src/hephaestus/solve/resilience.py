@@ -137,11 +137,15 @@ class Metrics:
             for label, c in self._data.items():
                 lat = sorted(c.latency_ms)
                 out[label] = {
-                    "calls": c.calls, "failures": c.failures, "retries": c.retries, "cache_hits": c.cache_hits,
-                    "input_tokens": c.input_tokens, "output_tokens": c.output_tokens,
+                    "calls": c.calls,
+                    "failures": c.failures,
+                    "retries": c.retries,
+                    "cache_hits": c.cache_hits,
+                    "input_tokens": c.input_tokens,
+                    "output_tokens": c.output_tokens,
                     "latency_ms_total": round(sum(lat), 3),
                     "latency_ms_p50": round(lat[len(lat) // 2], 3) if lat else None,
-                }  # fmt: skip
+                }
             return out
 
 
@@ -210,8 +214,11 @@ class ResilientCaller:
                 raise
             breaker.success()
             self.metrics.record(
-                label, calls=1, input_tokens=response.input_tokens, output_tokens=response.output_tokens,
+                label,
+                calls=1,
+                input_tokens=response.input_tokens,
+                output_tokens=response.output_tokens,
                 latency_ms=response.latency_ms,
-            )  # fmt: skip
+            )
             self.cache.put(key, response)
             return response

@@ -144,7 +144,7 @@ class StubLLMServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
             def do_POST(self) -> None:
@@ -167,9 +167,12 @@ class StubLLMServer:
             self._json(h, 404, {"error": {"type": "not_found_error", "message": f"no route {path}"}})
             return
         request = RecordedRequest(
-            api=api, path=path, headers={k.lower(): v for k, v in h.headers.items()}, body=body,
+            api=api,
+            path=path,
+            headers={k.lower(): v for k, v in h.headers.items()},
+            body=body,
             started=time.perf_counter(),
-        )  # fmt: skip
+        )
         with self._state.lock:
             self._state.requests.append(request)
         fault = self._take_fault(api, request.model)
@@ -199,20 +202,33 @@ class StubLLMServer:
     def _openai_body(self, body: dict[str, Any], text: str) -> dict[str, Any]:
         p, c = self._usage(body, text)
         return {
-            "id": "chatcmpl-stub", "object": "chat.completion", "created": int(time.time()),
+            "id": "chatcmpl-stub",
+            "object": "chat.completion",
+            "created": int(time.time()),
             "model": body.get("model", ""),
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                         "finish_reason": "stop", "logprobs": None}],
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": text},
+                    "finish_reason": "stop",
+                    "logprobs": None,
+                }
+            ],
             "usage": {"prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c},
-        }  # fmt: skip
+        }
 
     def _anthropic_body(self, body: dict[str, Any], text: str) -> dict[str, Any]:
         p, c = self._usage(body, text)
         return {
-            "id": "msg_stub", "type": "message", "role": "assistant", "model": body.get("model", ""),
-            "content": [{"type": "text", "text": text}], "stop_reason": "end_turn", "stop_sequence": None,
+            "id": "msg_stub",
+            "type": "message",
+            "role": "assistant",
+            "model": body.get("model", ""),
+            "content": [{"type": "text", "text": text}],
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
             "usage": {"input_tokens": p, "output_tokens": c},
-        }  # fmt: skip
+        }
 
     def _openai_stream(self, body: dict[str, Any], text: str) -> Iterator[tuple[str | None, str]]:
         p, c = self._usage(body, text)
@@ -246,8 +262,11 @@ class StubLLMServer:
             }
             yield "content_block_delta", json.dumps(delta)
         yield "content_block_stop", json.dumps({"type": "content_block_stop", "index": 0})
-        end = {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-               "usage": {"output_tokens": c}}  # fmt: skip
+        end = {
+            "type": "message_delta",
+            "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+            "usage": {"output_tokens": c},
+        }
         yield "message_delta", json.dumps(end)
         yield "message_stop", json.dumps({"type": "message_stop"})
 

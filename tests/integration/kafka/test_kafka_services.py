@@ -136,7 +136,10 @@ def services(tmp_path: Path, kafka_settings: KafkaSettings) -> Iterator[Services
                     "topic_prefix": kafka_settings.topic_prefix,
                     "group_prefix": kafka_settings.group_prefix,
                 },
-                "collect": {"files": [str(tmp_path / "api.log")], "poll_interval_s": 0.1},
+                "collect": {
+                    "files": [str(tmp_path / f"api-{i}.log") for i in range(FILES)],
+                    "poll_interval_s": 0.1,
+                },
             }
         )
     )

@@ -54,7 +54,10 @@ def test_any_text_through_every_piece(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(["msg", "level", "ts", "exc_info", "pid", "x"]), st.text(max_size=30)), st.data())
+@given(
+    st.dictionaries(st.sampled_from(["msg", "level", "ts", "exc_info", "pid", "x"]), st.text(max_size=30)),
+    st.data(),
+)
 def test_truncated_json_is_marked_not_raised(obj: dict[str, str], data: st.DataObject) -> None:
     line = json.dumps(obj)
     cut = data.draw(st.integers(min_value=1, max_value=max(1, len(line) - 1)))

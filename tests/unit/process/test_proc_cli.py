@@ -50,7 +50,10 @@ def test_log_format_option_keeps_one_record_per_matching_line(tmp_path: Path) ->
     )
     fmt = "<Date> <Time> <Pid> <Level> <Component>: <Content>"
     rows = _rows(CliRunner().invoke(parse_command, [str(path), "--log-format", fmt]).output)
-    assert [(r["first_line"], r["last_line"], r["level"]) for r in rows] == [(1, 1, "INFO"), (2, 2, "WARNING")]
+    assert [(r["first_line"], r["last_line"], r["level"]) for r in rows] == [
+        (1, 1, "INFO"),
+        (2, 2, "WARNING"),
+    ]
     assert rows[0]["format"] == "logpai"
 
 
@@ -65,7 +68,7 @@ def test_table_output(tmp_path: Path) -> None:
 
 def test_binary_file_gives_records_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "junk.log"
-    path.write_bytes(b"\xff\xfe\x00garbage\x01\n{\"msg\": \"cut\nok line\n")
+    path.write_bytes(b'\xff\xfe\x00garbage\x01\n{"msg": "cut\nok line\n')
     result = CliRunner().invoke(parse_command, [str(path)])
     assert result.exit_code == 0
     rows = _rows(result.output)
@@ -85,7 +88,14 @@ def test_missing_file_and_bad_format_raise_user_errors(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("system", ["HDFS", "Android", "Mac"])
 def test_loghub_file_gives_one_object_per_line(system: str) -> None:
-    path = Path(__file__).resolve().parents[4] / "shared" / "datasets" / "loghub-2k" / system / f"{system}_2k.log"
+    path = (
+        Path(__file__).resolve().parents[4]
+        / "shared"
+        / "datasets"
+        / "loghub-2k"
+        / system
+        / f"{system}_2k.log"
+    )
     if not path.exists():
         pytest.skip("Loghub-2k data not available")
     rows = _rows(CliRunner().invoke(parse_command, [str(path)]).output)

@@ -57,7 +57,10 @@ def test_exception_header_without_frames_stays_separate() -> None:
 
 
 def test_go_panic_with_goroutine_dump() -> None:
-    text = "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:12 +0x1d\nexit status 2\nnext line"
+    text = (
+        "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:12 +0x1d\n"
+        "exit status 2\nnext line"
+    )
     recs = _assemble(text)
     assert [(r.first_line, r.last_line) for r in recs] == [(1, 6), (7, 7)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -108,10 +109,8 @@ def test_shared_miner_and_log_format_setting() -> None:
         Processor(settings=ProcessSettings(log_format="<Level>"))
 
 
-def test_rules_file_setting(tmp_path: object) -> None:
-    from pathlib import Path
-
-    path = Path(str(tmp_path)) / "r.yaml"
+def test_rules_file_setting(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
     path.write_text("rules:\n  - name: boom\n    message: boom\n", encoding="utf-8")
     proc = Processor(settings=ProcessSettings(rules_file=str(path)))
     assert proc.process(_raw("2024-01-01 10:00:00 ERROR x: fine"))[0].is_error is False

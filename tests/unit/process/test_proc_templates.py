@@ -75,10 +75,15 @@ def test_ids_are_deterministic_across_miners() -> None:
 
 def test_enumerated_words_keep_their_own_template() -> None:
     m = TemplateMiner()
-    lines = [f"[instance: {i}] VM {state} (Lifecycle Event)" for i, state in enumerate(["Started", "Paused"] * 10)]
+    lines = [
+        f"[instance: {i}] VM {state} (Lifecycle Event)" for i, state in enumerate(["Started", "Paused"] * 10)
+    ]
     results = [m.add(line) for line in lines]
     finals = {m.render(r).template for r in results}
-    assert finals == {"[instance: <*>] VM Started (Lifecycle Event)", "[instance: <*>] VM Paused (Lifecycle Event)"}
+    assert finals == {
+        "[instance: <*>] VM Started (Lifecycle Event)",
+        "[instance: <*>] VM Paused (Lifecycle Event)",
+    }
     assert len({m.render(r).template_id for r in results}) == 2
     assert len({r.cluster_id for r in results}) == 1  # one group, two renderings
     assert m.templates()[0].template == "[instance: <*>] VM <*> (Lifecycle Event)"

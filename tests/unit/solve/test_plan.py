@@ -58,14 +58,14 @@ def test_roles_outside_a_parallel_group_run_alone() -> None:
 def test_cycle_is_a_config_error() -> None:
     deps = dict(load_roles().rules.dependencies)
     deps["syntax-analyzer"] = ("doc-writer",)
-    with pytest.raises(ConfigError, match="cycle: .*syntax-analyzer"):
+    with pytest.raises(ConfigError, match=r"cycle: .*syntax-analyzer"):
         build_plan(_config(**{"rules.dependencies": deps}))
 
 
 def test_unknown_role_in_rules_is_named() -> None:
     with pytest.raises(ConfigError, match=r"rules.parallel\[0\]: unknown role 'ghost'"):
         build_plan(_config(**{"rules.parallel": [["ghost", "logic-fixer"]]}))
-    with pytest.raises(ConfigError, match="rules.dependencies.doc-writer: unknown role 'nobody'"):
+    with pytest.raises(ConfigError, match=r"rules\.dependencies\.doc-writer: unknown role 'nobody'"):
         build_plan(_config(**{"rules.dependencies": {"doc-writer": ["nobody"]}}))
 
 
@@ -109,7 +109,7 @@ def test_bad_files(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="mapping"):
         load_roles(path)
     path.write_text("roles: {a: {produces: poem, model: gpt-4}}")
-    with pytest.raises(ConfigError, match="roles.a.produces"):
+    with pytest.raises(ConfigError, match=r"roles\.a\.produces"):
         load_roles(path)
     with pytest.raises(ConfigError, match="cannot read"):
         load_roles(tmp_path / "missing.yaml")
@@ -126,10 +126,14 @@ def test_endpoints_follow_the_standard_variables() -> None:
         "HEPHAESTUS_MODEL_CLAUDE_3": "claude-x",
     }
     ends = resolve_endpoints(config, env)
-    assert ends["gpt-4"] is not None and ends["gpt-4"].base_url == "http://127.0.0.1:1/v1"
-    assert ends["claude-3"] is not None and ends["claude-3"].label == "anthropic:claude-x"
+    assert ends["gpt-4"] is not None
+    assert ends["gpt-4"].base_url == "http://127.0.0.1:1/v1"
+    assert ends["claude-3"] is not None
+    assert ends["claude-3"].label == "anthropic:claude-x"
     local = ends["codellama"]
-    assert local is not None and local.api_key == "hephaestus-keyless" and local.kind == "openai"
+    assert local is not None
+    assert local.api_key == "hephaestus-keyless"
+    assert local.kind == "openai"
 
 
 def test_models_plan_command(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,4 +153,5 @@ def test_models_plan_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "k")
     text = runner.invoke(models_group, ["plan"])
     assert text.exit_code == 0
-    assert "stage 1:" in text.output and "runs on openai:gpt-4o" in text.output
+    assert "stage 1:" in text.output
+    assert "runs on openai:gpt-4o" in text.output

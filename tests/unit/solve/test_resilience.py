@@ -40,8 +40,11 @@ def test_retries_only_retryable_errors_with_jittered_backoff() -> None:
     flaky = Flaky([RetryableError("503"), RetryableError("429")])
     caller, sleeps = _caller(retries=2, backoff_s=0.1)
     response = caller.call(CallableProvider(name="p", model="m", fn=flaky), REQ)
-    assert response.text == "ok" and flaky.calls == 3
-    assert len(sleeps) == 2 and 0 <= sleeps[0] <= 0.1 and 0 <= sleeps[1] <= 0.2
+    assert response.text == "ok"
+    assert flaky.calls == 3
+    assert len(sleeps) == 2
+    assert 0 <= sleeps[0] <= 0.1
+    assert 0 <= sleeps[1] <= 0.2
     assert caller.metrics.snapshot()["p:m"]["retries"] == 2
     permanent = Flaky([PermanentError("400")])
     with pytest.raises(PermanentError):
@@ -65,10 +68,12 @@ def test_breaker_half_open_trial() -> None:
     now = [0.0]
     breaker = CircuitBreaker(failures=1, reset_s=10, clock=lambda: now[0])
     breaker.failure()
-    assert breaker.state == "open" and not breaker.allow()
+    assert breaker.state == "open"
+    assert not breaker.allow()
     now[0] = 11
     assert breaker.state == "half-open"
-    assert breaker.allow() and not breaker.allow()  # one trial at a time
+    assert breaker.allow()
+    assert not breaker.allow()
     breaker.failure()
     assert breaker.state == "open"
     now[0] = 30

@@ -13,12 +13,12 @@ from pathlib import Path
 import libcst as cst
 
 from hephaestus.repair.edits import insert_before, parse_stmts
-from hephaestus.repair.evidence import documented_values, empty_value, mentions
+from hephaestus.repair.evidence import DocumentedValue, documented_values, empty_value, mentions
 from hephaestus.repair.locate import Site
 from hephaestus.repair.model import Edit, Proposal, RegressionSpec
 from hephaestus.repair.source import Rewriter, SourceFile, rewrite
 
-__all__ = ["FixContext", "Template", "documented_guard", "param_names", "proposal"]
+__all__ = ["FixContext", "Template", "documented_guard", "documented_value", "param_names", "proposal"]
 
 
 @dataclass(frozen=True)
@@ -123,10 +123,9 @@ def documented_guard(
     stmt = src.statement_of(node)
     if func is None or stmt is None or _is_generator(src, func):
         return None
-    docs = [d for d in documented_values(src.docstring(func)) if mentions(d.condition, {subject})]
-    if not docs:
+    value = documented_value(src, func, {subject})
+    if value is None:
         return None
-    value = docs[0]
     params = {p.name.value: p for p in param_names(func)}
     hoist = subject in params and not _assigned_in(src, func, subject, src.line_of(stmt))
     anchor = _first_body_stmt(func) if hoist else stmt
@@ -136,7 +135,7 @@ def documented_guard(
     if edits is None:
         return None
     regression = None
-    if hoist and isinstance(src.parents.get(func), cst.Module) and value.code != 'float("nan")':
+    if hoist and isinstance(src.parents.get(func), cst.Module) and _plain(value.code):
         regression = _regression(ctx, func, subject, params[subject], guard, value.code)
     return proposal(
         ctx,
@@ -144,9 +143,30 @@ def documented_guard(
         template=template,
         cause=f'{cause}; the docstring of {func.name.value} documents: "{value.sentence.strip()}"',
         change=f"return {value.code} early when `{guard}`, as documented",
-        prior=prior,
+        prior=prior if value in documented_values(src.docstring(func)) else prior - 0.1,
         regression=regression,
     )
+
+
+def _plain(code: str) -> bool:
+    return (code != 'float("nan")' and not code.isidentifier()) or code in {"None", "True", "False"}
+
+
+def documented_value(
+    src: SourceFile, func: cst.FunctionDef, names: set[str], *, emptiness: bool = True
+) -> DocumentedValue | None:
+    """The value `func`'s docstring documents for a condition about `names` (or emptiness).
+
+    Explicit statements ("returns 0.0 when ...") win over loose clauses ("None for an unseen
+    variant"); module constants may stand for the value in the loose ones.
+    """
+    doc = src.docstring(func)
+    for loose in (False, True):
+        found = documented_values(doc, loose=loose, constants=src.module_constants())
+        hits = [d for d in found if mentions(d.condition, names, emptiness=emptiness)]
+        if hits:
+            return hits[0]
+    return None
 
 
 def _regression(

@@ -15,7 +15,9 @@ import libcst as cst
 from hephaestus.repair.edits import insert_before, parse_stmts, replace_with
 from hephaestus.repair.evidence import documented_values, mentions
 from hephaestus.repair.model import Proposal, RegressionSpec
+from hephaestus.repair.source import Rewriter
 from hephaestus.repair.templates.base import FixContext, param_names, proposal
+from hephaestus.repair.templates.scope import bound_names
 
 __all__ = ["none_guard"]
 
@@ -62,6 +64,7 @@ def none_guard(ctx: FixContext) -> Iterator[Proposal]:
     src = ctx.source
     seen: set[str] = set()
     yield from _get_without_default(ctx)
+    yield from _call_result(ctx)
     for node, subject in _subjects(ctx):
         if subject in seen:
             continue
@@ -133,3 +136,47 @@ def _get_without_default(ctx: FixContext) -> Iterator[Proposal]:
         if found is not None:
             yield found
             return
+
+
+def _call_result(ctx: FixContext) -> Iterator[Proposal]:
+    """`return f(x)["k"]` where f may return None: bind the result and return the documented value."""
+    src = ctx.source
+    if ctx.error_type != "TypeError" or not _NONE_SUB.search(ctx.message):
+        return
+    for sub in src.on_line(cst.Subscript, ctx.line):
+        call, stmt = sub.value, src.statement_of(sub)
+        func = src.enclosing(sub, cst.FunctionDef)
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Name) or func is None:
+            continue
+        if not isinstance(stmt, cst.SimpleStatementLine) or src.parents.get(stmt) is not func.body:
+            continue
+        ret = stmt.body[0]
+        if len(stmt.body) != 1 or not isinstance(ret, cst.Return) or ret.value is None:
+            continue
+        callee = call.func.value
+        var = callee.rsplit("_", 1)[-1]
+        if var in bound_names(src, func) or not var.isidentifier():
+            continue
+        evidence = _absent_value(ctx, func, var)
+        if evidence is None:
+            continue
+        value, why, prior = evidence
+        rest = src.code(ret.value).strip().replace(src.code(call).strip(), var, 1)
+        code = f"{var} = {src.code(call).strip()}\nif {var} is None:\n    return {value}\nreturn {rest}\n"
+        found = proposal(
+            ctx, {stmt: _flatten(parse_stmts(src, code))},
+            template="none-guard.documented-default",
+            cause=f"{callee}() returns None (nothing found) and {func.name.value}() indexes its result "
+            f"without checking; {why}",
+            change=f"keep the result of {callee}() in `{var}`, return {value} when it is None", prior=prior,
+        )  # fmt: skip
+        if found is not None:
+            yield found
+            return
+
+
+def _flatten(stmts: list[cst.BaseStatement]) -> Rewriter:
+    def _apply(_updated: cst.CSTNode) -> cst.FlattenSentinel[cst.CSTNode]:
+        return cst.FlattenSentinel(stmts)
+
+    return _apply

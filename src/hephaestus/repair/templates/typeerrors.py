@@ -1,6 +1,6 @@
-"""TypeError templates: str + int concatenation, len()/indexing of a generator, keyword typos at a
-call site. Fed a FixContext; evidence is the message's types, the generator's own definition in
-the function, and the callee's signature found in the repo.
+"""TypeError templates on values: str + int concatenation, len()/indexing of a lazy iterator.
+Fed a FixContext; evidence is the message's types and the iterator's own definition in the
+function (call-site templates live in `calls`, None/str operands in `operands`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import libcst as cst
 from hephaestus.repair.edits import parse_expr, replace_with
 from hephaestus.repair.model import Proposal
 from hephaestus.repair.source import Rewriter
-from hephaestus.repair.templates.base import FixContext, param_names, proposal
-from hephaestus.repair.templates.scope import closest
+from hephaestus.repair.templates.base import FixContext, proposal
 
 __all__ = ["type_error"]
 
@@ -22,8 +21,6 @@ _CONCAT = re.compile(r'can only concatenate str \(not "(?P<other>\w+)"\) to str'
 _OPERAND = re.compile(r"unsupported operand type\(s\) for \+=?: '(?P<left>\w+)' and 'str'")
 _GEN = re.compile(r"object of type '(?P<kind>generator|map|filter|zip)' has no len\(\)|"
                   r"'(?P<kind2>generator|map|filter|zip)' object is not subscriptable")  # fmt: skip
-_KWARG = re.compile(r"(?P<func>[\w.]+)\(\) got an unexpected keyword argument '(?P<kw>\w+)'")
-_MISSING = re.compile(r"(?P<func>[\w.]+)\(\) missing 1 required positional argument: '(?P<arg>\w+)'")
 
 
 def _is_text(node: cst.BaseExpression) -> bool:
@@ -31,12 +28,11 @@ def _is_text(node: cst.BaseExpression) -> bool:
 
 
 def type_error(ctx: FixContext) -> Iterator[Proposal]:
-    """`type-error.str-concat`, `type-error.numeric-str`, `type-error.generator-len`, `type-error.keyword-typo`."""  # noqa: E501
+    """`type-error.str-concat`, `type-error.numeric-str`, `type-error.generator-len`."""
     if ctx.error_type != "TypeError":
         return
     yield from _concat(ctx)
     yield from _generator(ctx)
-    yield from _keyword(ctx)
 
 
 def _concat(ctx: FixContext) -> Iterator[Proposal]:
@@ -77,6 +73,19 @@ def _generator(ctx: FixContext) -> Iterator[Proposal]:
     func = src.function_at(ctx.line)
     if match is None or func is None:
         return
+    kind = match["kind"] or match["kind2"]
+    for call in src.on_line(cst.Call, ctx.line):
+        inline = call.args[0].value if len(call.args) == 1 else None
+        lazy = isinstance(inline, cst.Call) and src.code(inline.func).strip() == kind
+        if src.code(call.func).strip() == "len" and inline is not None and lazy:
+            found = proposal(
+                ctx, {inline: replace_with(parse_expr(f"list({src.code(inline).strip()})"))},
+                template="type-error.generator-len", cause=f"len() is applied to a lazy {kind} object",
+                change=f"materialise the {kind} with list() before taking len()", prior=0.8,
+            )  # fmt: skip
+            if found is not None:
+                yield found
+                return
     used = {n.value for n in src.on_line(cst.Name, ctx.line)}
     for assign in src.walk(cst.Assign, func.body):
         if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
@@ -99,43 +108,3 @@ def _generator(ctx: FixContext) -> Iterator[Proposal]:
         if found is not None:
             yield found
             return
-
-
-def _callee(ctx: FixContext, qualified: str) -> cst.FunctionDef | None:
-    name = qualified.rsplit(".", 1)[-1]
-    defs: list[cst.FunctionDef] = []
-    for path in ctx.files:
-        try:
-            text = (ctx.repo / path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if f"def {name}(" in text and (other := ctx.load(path)) is not None:
-            defs.extend(d for d in other.walk(cst.FunctionDef) if d.name.value == name)
-    return defs[0] if len(defs) == 1 else None
-
-
-def _keyword(ctx: FixContext) -> Iterator[Proposal]:
-    src = ctx.source
-    match = _KWARG.search(ctx.message)
-    if match is None:
-        return
-    callee = _callee(ctx, match["func"])
-    if callee is None:
-        return
-    params = {p.name.value for p in param_names(callee)}
-    best = closest(match["kw"], params, cutoff=0.7)
-    if best is None:
-        return
-    edits: dict[cst.CSTNode, Rewriter] = {}
-    for arg in src.on_line(cst.Arg, ctx.line):
-        if arg.keyword is not None and arg.keyword.value == match["kw"]:
-            edits[arg.keyword] = replace_with(cst.Name(best[0]))
-    if len(edits) != 1:
-        return
-    found = proposal(
-        ctx, edits, template="type-error.keyword-typo",
-        cause=f"{match['func']}() has no parameter `{match['kw']}`; its signature has `{best[0]}`",
-        change=f"pass `{best[0]}=` instead of `{match['kw']}=`", prior=0.8,
-    )  # fmt: skip
-    if found is not None:
-        yield found

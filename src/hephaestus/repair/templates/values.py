@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from hephaestus.repair.edits import parse_expr, replace_with
-from hephaestus.repair.evidence import documented_values, mentions
+from hephaestus.repair.evidence import documented_values, mentions, words
 from hephaestus.repair.model import Proposal, RegressionSpec
 from hephaestus.repair.source import SourceFile
 from hephaestus.repair.templates.base import FixContext, param_names, proposal
@@ -25,13 +25,20 @@ _EMPTY_JSON = re.compile(r"Expecting value: line 1 column 1 \(char 0\)")
 _BLANK_WORDS = {"empty", "blank", "missing", "no", "none", "absent", "whitespace"}
 
 
-def _documented(ctx: FixContext, func: cst.FunctionDef, subject: str) -> tuple[str, str, float] | None:
-    for value in documented_values(ctx.source.docstring(func)):
-        if mentions(value.condition, {subject}, emptiness=False) or _BLANK_WORDS & set(
-            value.condition.lower().split()
-        ):
-            return value.code, f'the docstring says "{value.sentence.strip()}"', 0.8
+def _documented(ctx: FixContext, func: cst.FunctionDef, names: set[str]) -> tuple[str, str, float] | None:
+    doc, constants = ctx.source.docstring(func), ctx.source.module_constants()
+    for loose in (False, True):
+        for value in documented_values(doc, loose=loose, constants=constants):
+            if mentions(value.condition, names, emptiness=False) or _BLANK_WORDS & words(value.condition):
+                return value.code, f'the docstring says "{value.sentence.strip()}"', 0.7 if loose else 0.8
     return None
+
+
+def _names(src: SourceFile, arg: cst.BaseExpression) -> set[str]:
+    """Words naming the parsed text: variables, attributes and string keys (`row["qty"]` -> row, qty)."""
+    out = {n.value for n in src.walk(cst.Name, arg)} - {"get", "strip"}
+    out |= {str(s.evaluated_value) for s in src.walk(cst.SimpleString, arg)}
+    return out
 
 
 def blank_value(ctx: FixContext) -> Iterator[Proposal]:
@@ -46,19 +53,19 @@ def blank_value(ctx: FixContext) -> Iterator[Proposal]:
         if src.code(call.func).strip() not in wanted or len(call.args) != 1:
             continue
         func = src.enclosing(call, cst.FunctionDef)
-        arg = src.code(call.args[0].value).strip()
+        arg_node = call.args[0].value
+        arg = src.code(arg_node).strip()
         subject = arg.split("[")[0].split(".")[0]
-        found_default = _documented(ctx, func, subject) if func is not None else None
+        found_default = _documented(ctx, func, _names(src, arg_node)) if func is not None else None
         if func is None or found_default is None:
             continue
         value, why, prior = found_default
         call_code = src.code(call).strip()
-        strip = ".strip()" if number else ""
-        new = (
-            f"{call_code} if {arg}{strip} else {value}"
-            if number
-            else f"{call_code} if {arg}.strip() else {value}"
-        )
+        getter = isinstance(arg_node, cst.Call) and src.code(arg_node.func).strip().endswith(".get")
+        if getter:  # `.get(k, default)` may return the non-str default: fall back on falsy text
+            new = f"{src.code(call.func).strip()}({arg} or {value})"
+        else:
+            new = f"{call_code} if {arg}.strip() else {value}"
         new_node = parse_expr(f"({new})") if _needs_parens(src, call) else parse_expr(new)
         kind = "value-error.blank-default" if number else "json.empty-body-default"
         what = "blank text cannot be parsed as a number" if number else "an empty body is not valid JSON"

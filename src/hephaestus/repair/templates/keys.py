@@ -1,6 +1,5 @@
-"""KeyError and IndexError templates: counters, `.get` with a default the code already uses or
-documents, off-by-one `range` bounds, empty sequences with a documented result.
-
+"""KeyError templates: counters, containers created on first use, `.get` with a default the code
+already uses or documents (literal, DEFAULT_* constant, the fallback constant the docstring names).
 Fed a FixContext whose failing line holds the subscript; evidence comes from the same module.
 """
 
@@ -16,12 +15,12 @@ from hephaestus.repair.edits import parse_expr, replace_with
 from hephaestus.repair.evidence import documented_values, mentions
 from hephaestus.repair.model import Proposal
 from hephaestus.repair.source import SourceFile
-from hephaestus.repair.templates.base import FixContext, documented_guard, param_names, proposal
+from hephaestus.repair.templates.base import FixContext, param_names, proposal
 
-__all__ = ["index_error", "key_error"]
+__all__ = ["key_error", "key_of"]
 
 
-def _key_of(sub: cst.Subscript) -> cst.BaseExpression | None:
+def key_of(sub: cst.Subscript) -> cst.BaseExpression | None:
     if len(sub.slice) != 1 or not isinstance(sub.slice[0].slice, cst.Index):
         return None
     return sub.slice[0].slice.value
@@ -44,12 +43,15 @@ def _missing_key(message: str) -> object:
 def _failing_subscripts(ctx: FixContext) -> list[cst.Subscript]:
     src = ctx.source
     key = _missing_key(ctx.message)
-    subs = [s for s in src.on_line(cst.Subscript, ctx.line) if _key_of(s) is not None]
-    exact = [s for s in subs if _literal(src, _key_of(s) or s) == key and key is not None]
-    variable = [s for s in subs if _literal(src, _key_of(s) or s) is None]
+    subs = [s for s in src.on_line(cst.Subscript, ctx.line) if key_of(s) is not None]
+    exact = [s for s in subs if _literal(src, key_of(s) or s) == key and key is not None]
+    variable = [s for s in subs if _literal(src, key_of(s) or s) is None]
     if exact and (isinstance(key, str) or len(variable) != 1):
         return exact
     return variable if len(variable) == 1 else []
+
+
+_FALLBACK_WORDS = "unknown|missing|unrecognised|unrecognized|absent|fall(?:s|ing)? back to"
 
 
 def _default_for(ctx: FixContext, sub: cst.Subscript, key_code: str) -> tuple[str, str, float] | None:
@@ -69,7 +71,9 @@ def _default_for(ctx: FixContext, sub: cst.Subscript, key_code: str) -> tuple[st
     defaults = [
         c
         for c in named
-        if "DEFAULT" in c or re.search(rf"{re.escape(c)}\s+(?:elsewhere|otherwise|when|if)", doc)
+        if "DEFAULT" in c
+        or re.search(rf"{re.escape(c)}\s+(?:elsewhere|otherwise|when|if)", doc)
+        or re.search(rf"\b(?:{_FALLBACK_WORDS})\b[^.;]{{0,60}}\b{re.escape(c)}\b", doc, re.I)
     ]
     if len(defaults) == 1:
         return defaults[0], f"the docstring names {defaults[0]} as the fallback", 0.7
@@ -101,7 +105,7 @@ def key_error(ctx: FixContext) -> Iterator[Proposal]:
         return
     src = ctx.source
     for sub in _failing_subscripts(ctx):
-        key = _key_of(sub)
+        key = key_of(sub)
         if key is None:
             continue
         key_code = src.code(key).strip()
@@ -202,43 +206,3 @@ def _accessor(ctx: FixContext, sub: cst.Subscript) -> str | None:
         if src.code(params[0].annotation.annotation) == ann[owner]:
             return other.name.value
     return None
-
-
-_PLUS_ONE = re.compile(r"^(?P<base>len\(\s*(?P<seq>[\w.]+)\s*\))\s*\+\s*1$")
-
-
-def index_error(ctx: FixContext) -> Iterator[Proposal]:
-    """`index-error.range-off-by-one`, `index-error.empty-documented-default`."""
-    if ctx.error_type != "IndexError":
-        return
-    src = ctx.source
-    subs = [s for s in src.on_line(cst.Subscript, ctx.line) if _key_of(s) is not None]
-    seqs = {src.code(s.value).strip(): s for s in subs}
-    for loop in src.walk(cst.For):
-        pos = src.positions[loop]
-        if not pos.start.line <= ctx.line <= pos.end.line or not isinstance(loop.iter, cst.Call):
-            continue
-        if src.code(loop.iter.func).strip() != "range" or not loop.iter.args:
-            continue
-        stop = loop.iter.args[-1].value if len(loop.iter.args) <= 2 else None
-        match = _PLUS_ONE.match(src.code(stop).strip()) if stop is not None else None
-        if stop is None or match is None or match["seq"] not in seqs:
-            continue
-        found = proposal(
-            ctx, {stop: replace_with(parse_expr(match["base"]))}, template="index-error.range-off-by-one",
-            cause=f"the loop runs to `{src.code(stop).strip()}`, one past the last index of `{match['seq']}`",
-            change=f"stop the range at `{match['base']}`", prior=0.8,
-        )  # fmt: skip
-        if found is not None:
-            yield found
-            return
-    for seq, sub in seqs.items():
-        key = src.code(_key_of(sub) or sub).strip()
-        if key in {"0", "-1"} and re.fullmatch(r"[\w.]+", seq):
-            found = documented_guard(
-                ctx, node=sub, subject=seq, guard=f"not {seq}", template="index-error.empty-documented-default",  # noqa: E501
-                cause=f"`{seq}[{key}]` fails when `{seq}` is empty", prior=0.85,
-            )  # fmt: skip
-            if found is not None:
-                yield found
-                return
