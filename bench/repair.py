@@ -144,7 +144,8 @@ def evaluate(case: Path, timeout: float, save: Path | None = None) -> dict[str, 
             row["outcome"], row["detail"] = "repo-modified", "analyze modified --repo"
             return row
         if proc.returncode != 0:
-            row["detail"] = f"exit {proc.returncode}: {(proc.stderr or proc.stdout).strip()[-300:]}"
+            last = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
+            row["detail"] = f"exit {proc.returncode}: {last[0][:300]}"
             return row
         try:
             doc = json.loads(proc.stdout)
@@ -174,7 +175,7 @@ def evaluate(case: Path, timeout: float, save: Path | None = None) -> dict[str, 
             check=False,
         )
         if not patch.strip() or applied.returncode != 0:
-            row["outcome"], row["detail"] = "bad-patch", applied.stderr.strip()[-300:]
+            row["outcome"], row["detail"] = "bad-patch", " ".join(applied.stderr.split())[:300]
             return row
         if not pytest_passes(fresh):
             row["outcome"] = "regression"

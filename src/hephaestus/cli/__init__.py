@@ -18,6 +18,7 @@ from hephaestus.cli.issues import feedback_command, issues_group
 from hephaestus.cli.kafka import kafka_group, topics_group
 from hephaestus.cli.mcp import mcp_command
 from hephaestus.cli.models import models_group
+from hephaestus.cli.parse import parse_command
 from hephaestus.cli.run import run_command, service_commands
 from hephaestus.errors import ConfigError, InputError
 
@@ -45,6 +46,7 @@ cli.add_command(feedback_command)
 cli.add_command(kafka_group)
 cli.add_command(topics_group)
 cli.add_command(models_group)
+cli.add_command(parse_command)
 cli.add_command(mcp_command)
 for _service in service_commands:
     cli.add_command(_service)

@@ -22,7 +22,7 @@ from hephaestus.process.headers import compile_log_format
 from hephaestus.process.multiline import Assembled, MultilineAssembler
 from hephaestus.process.processor import Processed, Processor
 from hephaestus.records import RawLog
-from hephaestus.settings import ProcessSettings
+from hephaestus.settings import load_settings
 
 __all__ = ["iter_records", "parse_command"]
 
@@ -88,7 +88,10 @@ def parse_command(file: Path, log_format: str | None, output: str, max_lines: in
         fmt = compile_log_format(log_format) if log_format else None
     except ValueError as exc:
         raise ConfigError(f"invalid --log-format: {exc}") from exc
-    processor = Processor(settings=ProcessSettings(log_format=log_format))
+    settings = load_settings().process  # rules_file / threshold from the environment; the flag wins
+    if log_format:
+        settings = settings.model_copy(update={"log_format": log_format})
+    processor = Processor(settings=settings)
     starts = (lambda line: fmt.regex.match(line.strip()) is not None) if fmt else None
     assembler = MultilineAssembler(max_lines=max_lines, starts_record=starts)
     host = socket.gethostname()

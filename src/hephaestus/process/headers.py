@@ -44,7 +44,9 @@ _DETECTORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("log4j", "^" + _TS + r"\s+\[(?P<thread>[^\]]+)\]\s+" + _LVL
                   + r"\s+(?P<component>\S+)\s+-\s(?P<msg>.*)$"),
         ("log4j_level_first", "^" + _TS + r"\s+" + _LVL + r"\s+\[(?P<thread>[^\]]+)\]\s+"
-                              r"(?P<component>\S+?):?\s+(?:-\s)?(?P<msg>.*)$"),
+                              r"(?P<component>\S+?)\s+-\s(?P<msg>.*)$"),
+        # Python's "%(asctime)s %(levelname)s [%(name)s] %(message)s": the bracket is the logger
+        ("bracket_logger", "^" + _TS + r"\s+" + _LVL + r"\s+\[(?P<component>[\w.$-]+)\]\s+(?P<msg>.*)$"),
         ("timestamp_level", "^" + _TS + r"\s+\[?" + _LVL + r"\]?:?\s+(?P<msg>.*)$"),
         ("level_first", r"^\[?" + _LVL + r"\]?:\s*(?P<msg>.*)$"),
         ("timestamp", "^" + _TS + r"\s+(?P<msg>.*)$"),

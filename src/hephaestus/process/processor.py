@@ -7,8 +7,10 @@ structured topic and, when a rule fires, an ErrorEvent to analysis. Format, trac
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from hephaestus.analyze.fingerprint import fingerprint
@@ -27,6 +29,7 @@ __all__ = ["Processed", "Processor", "application_from_source", "log_id_for", "s
 
 _MAX_TEMPLATE_INPUT = 4096  # characters of content given to the miner; the rest is not templated
 _BINARY_SHARE = 0.1
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ def log_id_for(item: RawLog, *, origin: str | None = None) -> str:
     return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
+@lru_cache(maxsize=1024)
 def application_from_source(source: str) -> str:
     """`/var/log/shop.log` -> `shop`; falls back to the source itself, then `unknown`."""
     stem = PurePosixPath(source.replace("\\", "/").rstrip("/")).stem
@@ -62,16 +66,18 @@ def sanitize(text: str) -> tuple[str, str | None]:
     except UnicodeEncodeError:
         text = text.encode("utf-8", "replace").decode("utf-8")
         reason = "invalid UTF-8 (replaced)"
-    bad = sum(1 for c in text if _is_control(c) or c == "\ufffd")
-    if bad:
-        text = "".join("\ufffd" if _is_control(c) else c for c in text)
-        if reason is None:
-            reason = "binary data" if bad > _BINARY_SHARE * len(text) else "control characters (replaced)"
+    if _CONTROL.search(text) is None and "\ufffd" not in text:
+        return text, reason
+    text, replaced = _CONTROL.subn("\ufffd", text)
+    if reason is None:
+        bad = text.count("\ufffd")
+        if bad > _BINARY_SHARE * len(text):
+            reason = "binary data"
+        elif replaced:
+            reason = "control characters (replaced)"
+        else:
+            reason = "replacement characters in input"
     return text, reason
-
-
-def _is_control(c: str) -> bool:
-    return (c < " " and c not in "\t\n\r") or c == "\x7f"
 
 
 class Processor(Transform[RawLog, Processed]):

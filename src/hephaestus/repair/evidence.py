@@ -16,6 +16,7 @@ __all__ = [
     "DocumentedValue",
     "documented_values",
     "empty_value",
+    "fallback_value",
     "literal_code",
     "mentions",
     "words",
@@ -38,6 +39,9 @@ _LEAD = re.compile(
     r"(?:^|[;:(]\s*|\bor\s+)"
     + _VALUE.replace("(?P<val>", "(?P<val>[A-Z][A-Z0-9_]{2,}|")
     + r"\s+(?:when(?:ever)?|if|for|while|on)\s+(?P<cond>[^.;)]+)"
+)
+_FALLBACK = re.compile(
+    r"\b(?:falls?|falling)\s+back\s+(?:on|to)\s+(?P<val>`?[A-Z][A-Z0-9_]{2,}`?|-?\d+(?:\.\d+)?|None|'[^']*'|\"[^\"]*\")"
 )
 _ZERO = re.compile(r"(?<![\w.])0(?![\w.])")
 _CLAUSE_SPLIT = re.compile(r"[;\n]|\.(?:\s|$)")
@@ -102,6 +106,20 @@ def documented_values(
     if loose:
         out.extend(_loose_values(doc, set(constants)))
     return out
+
+
+def fallback_value(doc: str, constants: Collection[str] = ()) -> DocumentedValue | None:
+    """The single value a docstring says things 'fall back to' / 'default to' (literal or constant)."""
+    flat = " ".join(doc.split())
+    found = {
+        (code, m.group(0))
+        for m in _FALLBACK.finditer(flat)
+        if (code := _value_code(m.group("val").strip("`"), set(constants))) is not None
+    }
+    if len({code for code, _ in found}) != 1:
+        return None
+    code, sentence = found.pop()
+    return DocumentedValue(code=code, condition="fallback", sentence=sentence)
 
 
 def _value_code(raw: str, constants: set[str]) -> str | None:

@@ -169,3 +169,12 @@ def test_level_and_timestamp_helpers() -> None:
     assert normalize_level(" ") is None
     assert parse_timestamp("not a time") is None
     assert parse_timestamp("x" * 100) is None
+
+
+def test_python_bracket_logger_format_keeps_the_message_whole():
+    from hephaestus.process.formats import parse_record
+
+    rec = parse_record("2026-11-24 02:00:00,815 INFO [shop.http] GET /orders?page=0 200 22ms")
+    assert rec.component == "shop.http"
+    assert rec.message == "GET /orders?page=0 200 22ms"
+    assert rec.level == "INFO"

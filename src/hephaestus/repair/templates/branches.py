@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from hephaestus.repair.edits import insert_before, parse_stmts
+from hephaestus.repair.evidence import fallback_value
 from hephaestus.repair.model import Proposal
 from hephaestus.repair.source import SourceFile
 from hephaestus.repair.templates.base import FixContext, documented_value, proposal
@@ -48,7 +49,9 @@ def branch_default(ctx: FixContext) -> Iterator[Proposal]:
     first = next((s for s in func.body.body if _assigns(src, s, name)), None)
     if first is None or isinstance(first, cst.SimpleStatementLine):
         return
-    documented = documented_value(src, func, {name})
+    documented = documented_value(src, func, {name}) or fallback_value(
+        src.docstring(func), src.module_constants()
+    )
     returns = src.code(func.returns.annotation) if func.returns is not None else ""
     if documented is not None:
         value, why = documented.code, f'the docstring says "{documented.sentence.strip()}"'
