@@ -83,19 +83,16 @@ class ServiceMetrics(Collector):
         self._stats: Callable[[], dict[str, int]] = dict
         self._loop: Callable[[], dict[str, int]] = dict
         self._probes: list[tuple[str, Callable[[], None]]] = []
-        self._lag_at, self.lag_errors = 0.0, 0
+        self.lag_errors = 0
+        self._lags: dict[tuple[str, str, str], int] = {}
+        self._lag_stop = threading.Event()
+        self._lag_thread: threading.Thread | None = None
         self.started = time.time()
         self.batch_seconds = Histogram(
             "hephaestus_batch_seconds",
             "Wall time of one non-empty stage step (poll, work, flush, commit).",
             ["service", "stage"],
             buckets=_BATCH_BUCKETS,
-            registry=self.registry,
-        )
-        self.lag = Gauge(
-            "hephaestus_consumer_lag",
-            "Records behind the committed offset, per consumer group and partition.",
-            ["service", "group", "topic", "partition"],
             registry=self.registry,
         )
         self.last_iteration = Gauge(
@@ -138,21 +135,42 @@ class ServiceMetrics(Collector):
     def iteration_done(self) -> None:
         self.last_iteration.set(time.time())
 
-    def update_lag(self, consumers: dict[str, Consumer], *, force: bool = False) -> None:
-        """Refresh lag gauges from `Consumer.lag()`, at most every `lag_interval_s` (broker round trips)."""
-        now = time.monotonic()
-        if not force and now - self._lag_at < self.lag_interval_s:
+    def watch_lag(self, consumers: Callable[[], dict[str, Consumer]]) -> None:
+        """Refresh the lag gauges every `lag_interval_s` in a background thread.
+
+        Off the service loop on purpose: `KafkaConsumer.lag()` asks the broker for every partition's
+        watermarks (about 0.5 s each while the consumer long-polls), which would stall the batches.
+        """
+        if self._lag_thread is not None:
             return
-        self._lag_at = now
-        self.lag.clear()
+
+        def loop() -> None:
+            while not self._lag_stop.is_set():
+                self.update_lag(consumers())
+                self._lag_stop.wait(self.lag_interval_s)
+
+        self._lag_thread = threading.Thread(target=loop, name="metrics-lag", daemon=True)
+        self._lag_thread.start()
+
+    def close(self, timeout: float = 15.0) -> None:
+        """Stop the lag thread (call before the consumers are closed)."""
+        self._lag_stop.set()
+        if self._lag_thread is not None:
+            self._lag_thread.join(timeout)
+            self._lag_thread = None
+
+    def update_lag(self, consumers: dict[str, Consumer]) -> None:
+        """Replace the lag gauges with `Consumer.lag()` of every consumer."""
+        fresh: dict[tuple[str, str, str], int] = {}
         for group, consumer in consumers.items():
             try:
                 lags = consumer.lag()
-            except Exception:  # a metrics refresh must never stop the pipeline
+            except Exception:  # a metrics refresh must never stop the service
                 self.lag_errors += 1
-                lags = {}
-            for (topic, partition), behind in lags.items():
-                self.lag.labels(self.service, group, topic, str(partition)).set(behind)
+                continue
+            for (topic, part), behind in lags.items():
+                fresh[(group, topic, str(part))] = behind
+        self._lags = fresh  # swapped whole: a scrape never sees a half-updated set
 
     # --- reading (HTTP thread) -------------------------------------------------------------------
     def collect(self) -> Iterable[Any]:
@@ -187,6 +205,14 @@ class ServiceMetrics(Collector):
             for event, value in sorted(dict(stats()).items()):
                 bus.add_metric([self.service, client, event], float(value))
         yield bus
+        lag = GaugeMetricFamily(
+            "hephaestus_consumer_lag",
+            "Records behind the committed offset, per consumer group and partition.",
+            labels=["service", "group", "topic", "partition"],
+        )
+        for (group, topic, part), behind in sorted(self._lags.items()):
+            lag.add_metric([self.service, group, topic, part], float(behind))
+        yield lag
         errors = CounterMetricFamily(
             "hephaestus_lag_refresh_errors", "Failed consumer-lag refreshes.", labels=["service"]
         )

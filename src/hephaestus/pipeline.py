@@ -69,11 +69,13 @@ class Pipeline:
         prefix: str = "",
         group_prefix: str = "hephaestus",
         batch_size: int = 1000,
+        poll_timeout_s: float = 0.05,
     ) -> None:
         self.bus = bus
         self.store = store
         self.processor = processor
         self.batch_size = batch_size
+        self.poll_timeout_s = poll_timeout_s
         self.raw, self.structured = prefix + RAW_LOGS, prefix + STRUCTURED_LOGS
         self.errors, self.dlq = prefix + ERRORS, prefix + DEAD_LETTER
         bus.ensure_topics([self.raw, self.structured, self.errors, self.dlq])
@@ -84,6 +86,11 @@ class Pipeline:
         self.issue_sink = IssueSink(store) if store is not None else None
         self.index_sink = LogIndexSink(store) if store is not None else None
         self.on_progress: Callable[[str, int], None] | None = None
+
+    @property
+    def consumers(self) -> dict[str, Consumer]:
+        """The consumers created so far, by step name (read-only view for metrics)."""
+        return dict(self._consumers)
 
     def _consumer(self, group: str, topic: str) -> Consumer:
         if group not in self._consumers:
@@ -114,7 +121,7 @@ class Pipeline:
         if self.processor is None:
             raise RuntimeError("process_once needs a Processor")
         consumer = self._consumer("processor", self.raw)
-        batch = consumer.poll_batch(self.batch_size, timeout=0.5)
+        batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
         for msg in batch:
             try:
                 raw = RawLog.model_validate_json(msg.value)
@@ -156,7 +163,7 @@ class Pipeline:
         if self.issue_sink is None:
             raise RuntimeError("analyze_once needs a Store")
         consumer = self._consumer("analyzer", self.errors)
-        batch = consumer.poll_batch(self.batch_size, timeout=0.5)
+        batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
         events: list[ErrorEvent] = []
         for msg in batch:
             try:
@@ -178,7 +185,7 @@ class Pipeline:
         if self.index_sink is None:
             raise RuntimeError("index_once needs a Store")
         consumer = self._consumer("indexer", self.structured)
-        batch = consumer.poll_batch(self.batch_size, timeout=0.5)
+        batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
         logs: list[StructuredLog] = []
         for msg in batch:
             try:

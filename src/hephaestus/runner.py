@@ -46,7 +46,8 @@ def open_bus(settings: Settings, *, kafka_config: Mapping[str, str] | None = Non
         from hephaestus.bus.kafka import KafkaBus  # noqa: PLC0415 - optional heavy import
 
         spool = settings.kafka.spool_dir or str(Path(settings.data_dir) / "kafka-spool")
-        return KafkaBus(settings.kafka, spool_dir=Path(spool), extra_config=dict(kafka_config or {}))
+        extra = {**settings.kafka.extra_config, **dict(kafka_config or {})}
+        return KafkaBus(settings.kafka, spool_dir=Path(spool), extra_config=extra)
     return LocalBus(settings.bus_path, partitions=settings.bus.partitions)
 
 
@@ -79,7 +80,14 @@ def run_pipeline(
     bus = open_bus(settings, kafka_config=kafka_config)
     processor = Processor(settings=settings.process, application=settings.collect.application or None)
     # KafkaBus applies settings.kafka.topic_prefix itself, so the pipeline uses the plain names
-    pipeline = Pipeline(bus=bus, store=store, processor=processor, group_prefix=settings.kafka.group_prefix)
+    pipeline = Pipeline(
+        bus=bus,
+        store=store,
+        processor=processor,
+        group_prefix=settings.kafka.group_prefix,
+        batch_size=settings.bus.batch_size,
+        poll_timeout_s=settings.bus.poll_timeout_s,
+    )
     source = None
     if "collect" in stages:
         source = FileSource(
@@ -114,6 +122,8 @@ def run_pipeline(
             if moved == 0:
                 stop.wait(settings.collect.poll_interval_s)
     finally:
+        if metrics is not None:
+            metrics.close()
         pipeline.close()
         bus.close()
         store.close()
@@ -161,6 +171,7 @@ def _attach_metrics(
     metrics.set_stats(pipeline.stats.as_dict, lambda: asdict(stats))
     metrics.add_probe("bus", bus_probe(bus))
     metrics.add_probe("store", store_probe(store))
+    metrics.watch_lag(lambda: dict(pipeline.consumers))  # read-only: consumers are created lazily
 
 
 def _snapshot(counter: Mapping[str, int]) -> Callable[[], dict[str, int]]:
@@ -168,13 +179,11 @@ def _snapshot(counter: Mapping[str, int]) -> Callable[[], dict[str, int]]:
 
 
 def _refresh_metrics(metrics: ServiceMetrics, pipeline: Pipeline) -> None:
-    """Register consumers created since the last iteration; refresh lag (throttled)."""
-    consumers = pipeline._consumers  # read-only: the pipeline creates consumers lazily
-    for group, consumer in consumers.items():
+    """Register consumers created since the last iteration."""
+    for group, consumer in pipeline.consumers.items():
         consumer_stats = getattr(consumer, "stats", None)
         if consumer_stats is not None and not metrics.has_client(f"consumer.{group}"):
             metrics.add_client(f"consumer.{group}", _snapshot(consumer_stats))
-    metrics.update_lag(consumers)
     metrics.iteration_done()
 
 

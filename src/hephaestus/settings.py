@@ -48,6 +48,8 @@ class BusSettings(_Section):
     kind: Literal["local", "kafka"] = "local"
     path: str = Field(default="", description="local bus SQLite file; empty = data_dir/bus.sqlite")
     partitions: int = Field(default=4, ge=1, le=256)
+    batch_size: int = Field(default=1000, ge=1, le=100_000, description="records per stage step")
+    poll_timeout_s: float = Field(default=0.05, gt=0, le=10, description="longest wait for a batch")
 
 
 class KafkaSettings(_Section):
@@ -64,6 +66,8 @@ class KafkaSettings(_Section):
     group_prefix: str = "hephaestus"
     compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = "lz4"
     spool_dir: str = Field(default="", description="undelivered records; empty = data_dir/kafka-spool")
+    session_timeout_ms: int = Field(default=45000, ge=1000)
+    extra_config: dict[str, str] = Field(default_factory=dict, description="raw librdkafka properties")
 
 
 class CollectSettings(_Section):
@@ -100,6 +104,8 @@ class Settings(BaseSettings):
     )
 
     data_dir: str = Field(default_factory=_default_data_dir)
+    metrics_port: int = Field(default=0, ge=0, le=65535, description="Prometheus /metrics port; 0 = off")
+    metrics_host: str = "127.0.0.1"
     repo: str | None = None
     store: StoreSettings = StoreSettings()
     bus: BusSettings = BusSettings()

@@ -91,7 +91,7 @@ def test_run_pipeline_publishes_real_counts(tmp_path: Path) -> None:
     settings = load_settings(
         None, data_dir=str(tmp_path / "data"), collect__files=(str(log),), collect__poll_interval_s=0.05
     )
-    metrics = ServiceMetrics("run", lag_interval_s=0.0)
+    metrics = ServiceMetrics("run", lag_interval_s=0.1)
     stop = threading.Event()
     worker = threading.Thread(
         target=run_pipeline,

@@ -39,6 +39,15 @@ _AUTH_CODES = {
 }
 
 
+_CONSUMER_ONLY = ("session.timeout.ms", "heartbeat.interval.ms", "max.poll.interval.ms", "group.", "auto.",
+                  "fetch.", "isolation.level", "partition.assignment.strategy", "enable.auto.")  # fmt: skip
+
+
+def _producer_safe(extra: dict[str, Any]) -> dict[str, Any]:
+    """Extra properties minus consumer-only ones (librdkafka warns about them on a producer)."""
+    return {k: v for k, v in extra.items() if not k.startswith(_CONSUMER_ONLY)}
+
+
 def client_config(settings: KafkaSettings) -> dict[str, Any]:
     """librdkafka connection + security settings; holds the password, so never log the result."""
     conf: dict[str, Any] = {
@@ -107,7 +116,7 @@ class KafkaProducer(Producer):
             "linger.ms": 5,
             "error_cb": self._watch,
         }
-        self._p = _RdProducer(conf | bus.extra_config | bus.producer_config)
+        self._p = _RdProducer(conf | _producer_safe(bus.extra_config) | bus.producer_config)
         self._lock = threading.Lock()
         self._failed: list[tuple[dict[str, Any], KafkaError]] = []
         self.stats: Counter[str] = Counter()
@@ -286,6 +295,7 @@ class KafkaConsumer(Consumer):
             "enable.auto.offset.store": False,
             "auto.offset.reset": "earliest",
             "partition.assignment.strategy": "cooperative-sticky",
+            "session.timeout.ms": bus.settings.session_timeout_ms,
             "error_cb": self._watch,
         }
         self._c = _RdConsumer(conf | bus.extra_config)

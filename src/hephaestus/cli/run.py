@@ -23,13 +23,14 @@ __all__ = ["run_command", "service_commands"]
 
 _metrics_port = click.option(
     "--metrics-port",
-    default=0,
-    show_default=True,
+    default=None,
     type=click.IntRange(0, 65535),
-    help="Serve /metrics, /healthz and /readyz on this port (0 = off).",
+    help="Serve /metrics, /healthz and /readyz on this port (0 = off) [default: metrics_port setting, 0].",
 )
 _metrics_host = click.option(
-    "--metrics-host", default="127.0.0.1", show_default=True, help="Address for --metrics-port."
+    "--metrics-host",
+    default=None,
+    help="Address for --metrics-port [default: metrics_host setting, 127.0.0.1].",
 )
 
 _kafka_config = click.option(
@@ -61,8 +62,8 @@ def run_command(
     repo: str | None,
     stages: str,
     status_every: float,
-    metrics_port: int = 0,
-    metrics_host: str = "127.0.0.1",
+    metrics_port: int | None = None,
+    metrics_host: str | None = None,
     kafka_config: tuple[str, ...] = (),
 ) -> None:
     """Follow the configured log files and keep issues and fixes up to date until stopped.
@@ -106,13 +107,14 @@ def _run(
     repo: str | None,
     stages: str,
     status_every: float,
-    metrics_port: int,
-    metrics_host: str,
+    metrics_port: int | None,
+    metrics_host: str | None,
     kafka_config: tuple[str, ...],
     *,
     service: str,
 ) -> None:
-    settings = load_settings(config_path, repo=repo)
+    settings = load_settings(config_path, repo=repo, metrics_port=metrics_port, metrics_host=metrics_host)
+    metrics_port, metrics_host = settings.metrics_port, settings.metrics_host
     extra = _parse_kafka_config(kafka_config)
     stop = threading.Event()
 
@@ -164,7 +166,10 @@ def _service(name: str, stages: str, summary: str) -> click.Command:
     @_metrics_host
     @_kafka_config
     def command(
-        config_path: str | None, metrics_port: int, metrics_host: str, kafka_config: tuple[str, ...]
+        config_path: str | None,
+        metrics_port: int | None,
+        metrics_host: str | None,
+        kafka_config: tuple[str, ...],
     ) -> None:
         _run(config_path, None, stages, 10.0, metrics_port, metrics_host, kafka_config, service=name)
 

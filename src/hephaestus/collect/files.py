@@ -162,7 +162,8 @@ class FileSource(Source[SourceItem]):
                 for record in state.assembler.feed(text, line_no=state.line_no):
                     yield self._emit(state, record)
             else:
-                return  # more lines are waiting: the next read() continues here
+                state.idle_since = time.monotonic()  # more lines are waiting: the next read() continues
+                return
         now = time.monotonic()
         if got_data:
             state.idle_since = now

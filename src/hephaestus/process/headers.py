@@ -87,6 +87,38 @@ def normalize_level(raw: str) -> str | None:
     return _LEVEL_ALIASES.get(value, value)
 
 
+_STRPTIME_CACHE: dict[str, datetime | None] = {}  # text -> naive/aware strptime result (None: no format)
+_STRPTIME_CACHE_MAX = 4096
+_last_format = [0]  # index into _TS_FORMATS of the last format that parsed (tried first next time)
+
+
+def _strptime(text: str) -> datetime | None:
+    """The first of _TS_FORMATS that parses `text` (their shapes exclude each other, so trying the
+    last successful one first gives the same answer); memoised, as second-resolution stamps repeat."""
+    if text in _STRPTIME_CACHE:
+        return _STRPTIME_CACHE[text]
+    first = _last_format[0]
+    parsed: datetime | None = None
+    for k in (first, *(i for i in range(len(_TS_FORMATS)) if i != first)):
+        try:
+            parsed = datetime.strptime(text, _TS_FORMATS[k])
+        except ValueError:
+            continue
+        _last_format[0] = k
+        break
+    if len(_STRPTIME_CACHE) >= _STRPTIME_CACHE_MAX:
+        _STRPTIME_CACHE.clear()
+    _STRPTIME_CACHE[text] = parsed
+    return parsed
+
+
+def _strptime_this_year(text: str) -> datetime | None:
+    parsed = _strptime(text)
+    if parsed is not None and parsed.year == 1900:  # no year in the stamp (syslog): this year
+        parsed = parsed.replace(year=datetime.now(UTC).year)
+    return parsed
+
+
 def parse_timestamp(raw: str) -> datetime | None:
     """Parse the usual log timestamp shapes; naive results are taken as UTC; None if unparseable."""
     text = raw.strip()
@@ -97,17 +129,12 @@ def parse_timestamp(raw: str) -> datetime | None:
         if text.replace(".", "", 1).isdigit():
             value = float(text)
             parsed = datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=UTC)
-        else:
+        elif text[:4].isdigit():  # every ISO 8601 form starts with the year
             parsed = datetime.fromisoformat(text.replace(",", "."))
+        else:
+            parsed = _strptime_this_year(text)
     except (ValueError, OverflowError, OSError):
-        for fmt in _TS_FORMATS:
-            try:
-                parsed = datetime.strptime(text, fmt)
-            except ValueError:
-                continue
-            if parsed.year == 1900:
-                parsed = parsed.replace(year=datetime.now(UTC).year)
-            break
+        parsed = _strptime_this_year(text)
     if parsed is not None and parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
@@ -136,8 +163,63 @@ def _fields_from(name: str, groups: Mapping[str, str | None], extra: Mapping[str
     )
 
 
+def _chain(*names: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    by_name = dict(_DETECTORS)
+    order = [name for name, _ in _DETECTORS]
+    return tuple((name, by_name[name]) for name in sorted(names, key=order.index))
+
+
+_ISO_HEADS = ("spring", "python", "python_dash", "log4j", "log4j_level_first", "bracket_logger")
+_ISO_HEADS += ("timestamp_level", "timestamp")
+# Detectors that can match at all, by the line's first characters (each regex is anchored at the start,
+# so a line that cannot begin like it is skipped; the order of the full list is kept). The access log
+# needs `] "` somewhere, so each class has a variant with and one without it.
+_CHAINS: dict[tuple[str, bool], tuple[tuple[str, re.Pattern[str]], ...]] = {}
+for _cls, _names in (
+    ("iso", _ISO_HEADS),  # 2024-01-01...
+    ("slash", ("nginx_error",)),  # 2024/01/01 ...
+    ("pri", ("syslog5424", "syslog3164")),  # <13>...
+    ("bracket", ("apache_error", "level_first")),  # [Mon ...] / [ERROR] ...
+    ("upper", ("syslog3164", "level_first")),  # Jun 14 ... / ERROR: ...
+    ("alpha", ("level_first",)),
+    ("other", ()),
+):
+    _CHAINS[(_cls, False)] = _chain(*_names)
+    _CHAINS[(_cls, True)] = _chain(*_names, "access")
+
+
+def _line_class(line: str) -> str:
+    c0 = line[:1]
+    if c0.isdigit():
+        if line[:4].isdigit():
+            sep = line[4:5]
+            if sep == "-":
+                return "iso"
+            if sep == "/":
+                return "slash"
+        return "other"
+    if c0 == "<":
+        return "pri"
+    if c0 == "[":
+        return "bracket"
+    if "A" <= c0 <= "Z":
+        return "upper"
+    return "alpha" if c0.isalpha() else "other"
+
+
 def detect(line: str) -> HeaderFields | None:
     """Try every known header shape in turn; None when the line has no recognisable header."""
+    for name, rx in _CHAINS[(_line_class(line), '] "' in line)]:
+        m = rx.match(line)
+        if m:
+            groups = m.groupdict()
+            extra = {k: v for k, v in groups.items() if v and k in ("host", "client", "user", "msgid")}
+            return _fields_from(name, groups, extra)
+    return None
+
+
+def _detect_reference(line: str) -> HeaderFields | None:
+    """The plain in-order scan `detect` must agree with (kept for the equivalence tests)."""
     for name, rx in _DETECTORS:
         m = rx.match(line)
         if m:

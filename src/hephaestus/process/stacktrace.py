@@ -66,6 +66,13 @@ class ParsedTrace:
 
 def parse_stack_trace(text: str) -> ParsedTrace | None:
     """Find a trace anywhere in `text` (also inside JSON string fields); None if there is none."""
+    if "\n" not in text:  # one line (most records): only a Python banner or a JSON field can hold a trace
+        if text.lstrip().startswith("{") and ("\\n" in text or "\\u000" in text):
+            for value in _json_strings(text.strip()):  # a decoded newline needs an escape in the JSON
+                found = _parse_plain(value)
+                if found is not None:
+                    return found
+        return _parse_python(text) if _PY_START in text else None
     stripped = text.strip()
     if stripped.startswith("{") and "\n" not in stripped:
         for value in _json_strings(stripped):

@@ -6,6 +6,7 @@ stage may commit its bus offsets right after a Store call returns.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ from typing import Any, Literal
 
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hephaestus.analyze.group import merge_event, new_issue
@@ -69,11 +70,21 @@ class Store:
             raise ConfigError(f"cannot open store {url!r}: {exc}") from exc
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        try:
-            Base.metadata.create_all(self.engine)
-        except SQLAlchemyError as exc:
-            raise ConfigError(f"cannot initialise store {url!r}: {exc.__class__.__name__}") from exc
+        self._create_schema(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _create_schema(self, url: str) -> None:
+        """Create missing tables; services starting together may race, so retry a few times."""
+        for attempt in range(5):
+            try:
+                Base.metadata.create_all(self.engine)
+                return
+            except OperationalError as exc:  # "table ... already exists" / "database is locked"
+                if attempt == 4:
+                    raise ConfigError(f"cannot initialise store {url!r}: {exc.orig}") from exc
+                time.sleep(0.1 * (attempt + 1))
+            except SQLAlchemyError as exc:
+                raise ConfigError(f"cannot initialise store {url!r}: {exc.__class__.__name__}") from exc
 
     @contextmanager
     def session(self) -> Iterator[Session]:

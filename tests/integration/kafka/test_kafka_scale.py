@@ -45,10 +45,13 @@ def _produce_raw(bus: KafkaBus) -> None:
     assert producer.stats["delivered"] == TOTAL
 
 
+def metrics_args(port: int) -> list[str]:
+    return ["--metrics-port", str(port), *FAST_GROUP]
+
+
 def _processor(config: Path, home: Path, port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "hephaestus", "processor", "--config", str(config)]
-        + ["--metrics-port", str(port), *FAST_GROUP],
+        [sys.executable, "-m", "hephaestus", "processor", "--config", str(config), *metrics_args(port)],
         env=child_env(home),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -111,3 +111,47 @@ def test_rotation_and_truncation_restart_from_the_beginning(tmp_path, store):
     assert _texts(source) == ["2026-01-02 00:00:00,000 INFO [app] new file"]
     path.write_text("x\n")  # truncated in place (copytruncate)
     assert _texts(source) == ["x"]
+
+
+def test_a_trailing_trace_is_flushed_when_eof_falls_on_a_chunk_boundary(tmp_path, monkeypatch):
+    import hephaestus.collect.files as files
+
+    monkeypatch.setattr(files, "_CHUNK_LINES", 5)
+    path = tmp_path / "app.log"
+    path.write_text(
+        "2026-01-01 10:00:00,001 INFO [app] a\n"
+        "2026-01-01 10:00:01,002 ERROR [app] failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/a.py", line 3, in f\n'
+        "KeyError: 'x'\n"
+    )
+    source = FileSource([path], follow=True, idle_flush_s=0.05)
+    got = _texts(source)  # exactly 5 lines: the chunk ends at EOF
+    time.sleep(0.1)
+    got += _texts(source)
+    time.sleep(0.1)
+    got += _texts(source)
+    assert got[-1].endswith("KeyError: 'x'")
+    assert len(got) == 2
+
+
+def test_two_stores_opening_one_new_database_at_once(tmp_path):
+    import threading
+
+    from hephaestus.store import Store
+
+    url = f"sqlite:///{tmp_path / 'race.sqlite'}"
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        try:
+            Store(url).close()
+        except BaseException as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []

@@ -175,6 +175,43 @@ CASES: list[tuple[str, dict[str, str], str, str, str]] = [
             return int(env.get("RETRIES", DEFAULT_RETRIES))
         '''}, "from app.env import retries; retries({'RETRIES': ''})", "value-error.blank-default",
      "from app.env import retries as r; assert r({'RETRIES': ''}) == r({}) == 3 and r({'RETRIES': '5'}) > 4"),
+    ("key-default-constant", {"app/tz.py": '''
+        DEFAULT_ZONE = "UTC"
+
+
+        def zone(user: dict) -> str:
+            return user["zone"]
+        '''}, "from app.tz import zone; zone({})", "key-error.get-default",
+     "from app.tz import zone; assert zone({}) == 'UTC' and zone({'zone': 'CET'}) == 'CET'"),
+    ("key-sibling-get", {"app/opts.py": '''
+        def verbose(opts: dict) -> bool:
+            return opts.get("verbose", False)
+
+
+        def quiet(opts: dict) -> bool:
+            return opts["quiet"]
+        '''}, "from app.opts import quiet; quiet({})", "key-error.get-default",
+     "from app.opts import quiet; assert quiet({}) is False and quiet({'quiet': True})"),
+    ("key-module-accessor", {"app/hdr.py": '''
+        DEFAULT_AGENT = "-"
+
+
+        def lookup(headers: dict[str, str], name: str, default: str) -> str:
+            return next((v for k, v in headers.items() if k.lower() == name.lower()), default)
+
+
+        def agent(headers: dict[str, str]) -> str:
+            return headers["agent"]
+        '''}, "from app.hdr import agent; agent({'Agent': 'x'})", "key-error.module-accessor",
+     "from app.hdr import agent; assert agent({'Agent': 'x'}) == 'x' and agent({}) == '-'"),
+    ("numeric-str-total", {"app/tot.py": '''
+        def total(cells: list[str]) -> int:
+            n = 0
+            for cell in cells:
+                n += cell
+            return n
+        '''}, "from app.tot import total; total(['1'])", "type-error.numeric-str",
+     "from app.tot import total; assert total(['1', '2']) == 3"),
 ]  # fmt: skip
 
 

@@ -1,0 +1,272 @@
+"""End-to-end Kafka pipeline benchmark on a LocalKafka broker it starts itself.
+
+Measures (1) a bare confluent-kafka consume->produce->commit passthrough, (2) the real services
+(`hephaestus processor` + `hephaestus analyzer` subprocesses) draining the same preloaded raw logs
+into the store, and (3) ingest -> error-event latency at a paced rate. Last line:
+RESULT throughput_logs_per_s=N p99_ms=M passthrough_ratio=R
+
+    .venv/bin/python bench/kafka_pipeline.py [--logs 40000] [--rate 2000] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from confluent_kafka import Consumer, Producer
+
+from hephaestus.bus import ERRORS, RAW_LOGS
+from hephaestus.bus.broker import LocalKafka
+from hephaestus.bus.kafka import KafkaBus
+from hephaestus.pipeline import ORIGIN, Pipeline
+from hephaestus.records import RawLog
+from hephaestus.settings import KafkaSettings
+
+ERROR_EVERY = 10  # one record in ten is an error with a stack trace
+TRACE = (
+    "2026-01-01 10:00:{s:02d},000 ERROR [api] request failed bench_seq={n}\n"
+    "Traceback (most recent call last):\n"
+    '  File "/app/api/handlers.py", line 40, in get_order\n'
+    "    return ORDERS[order_id]\n"
+    "KeyError: 'A-{n}'"
+)
+INFO = "2026-01-01 10:00:{s:02d},500 INFO [api] GET /orders/{n} 200 12ms bench_seq={n}"
+SEQ = re.compile(rb"'A-(\d+)'")  # the KeyError message in the event
+
+
+def raw_log(n: int) -> tuple[bytes, bytes]:
+    text = (TRACE if n % ERROR_EVERY == 0 else INFO).format(s=n % 60, n=n)
+    raw = RawLog(timestamp=datetime.now(UTC), source=f"/var/log/api-{n % 24}.log", host="h1", message=text)
+    return raw.source.encode(), raw.model_dump_json().encode()
+
+
+def preload(bootstrap: str, topic: str, count: int) -> None:
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 20, "compression.type": "lz4"})
+    for n in range(count):
+        key, value = raw_log(n)
+        while True:
+            try:
+                producer.produce(topic, value, key, headers=[(ORIGIN, f"bench@{n}".encode())])
+                break
+            except BufferError:
+                producer.poll(0.05)
+        producer.poll(0)
+    producer.flush(60)
+
+
+def passthrough(bootstrap: str, src: str, dst: str, count: int) -> float:
+    """Bare client: consume a batch, produce it, flush, commit (the pipeline's loop without work)."""
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": f"pt-{uuid.uuid4().hex[:6]}",
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": False,
+        }
+    )
+    producer = Producer(
+        {
+            "bootstrap.servers": bootstrap,
+            "acks": "all",
+            "enable.idempotence": True,
+            "linger.ms": 5,
+            "compression.type": "lz4",
+        }
+    )
+    consumer.subscribe([src])
+    moved, began = 0, 0.0
+    while moved < count:
+        batch = [m for m in consumer.consume(1000, timeout=1.0) if m.error() is None]
+        if batch and not began:
+            began = time.perf_counter()
+        for msg in batch:
+            producer.produce(dst, msg.value(), msg.key(), headers=msg.headers())
+        producer.flush(30)
+        if batch:
+            consumer.commit(asynchronous=False)
+        moved += len(batch)
+    elapsed = time.perf_counter() - began
+    consumer.close()
+    return count / elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def scrape(port: int, name: str, component: str) -> float:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
+            body = resp.read().decode()
+    except OSError:
+        return 0.0
+    for line in body.splitlines():
+        if line.startswith(name + "{") and f'component="{component}"' in line:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def service(command: str, config: Path, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "hephaestus", command, "--config", str(config), "--metrics-port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(60)
+
+
+def pipeline_throughput(config: Path, count: int) -> tuple[float, float]:
+    """Processor + analyzer services drain `count` preloaded raw logs; (logs/s, processor-only logs/s)."""
+    pport, aport = free_port(), free_port()
+    procs = [service("processor", config, pport), service("analyzer", config, aport)]
+    events = count // ERROR_EVERY
+    began = processed_at = 0.0
+    try:
+        while True:
+            done_in = scrape(pport, "hephaestus_records_in_total", "processor")
+            if done_in and not began:
+                began = time.perf_counter()
+            if done_in >= count and not processed_at:
+                processed_at = time.perf_counter()
+            if scrape(aport, "hephaestus_records_out_total", "issue-sink") >= events:
+                break
+            time.sleep(0.05)
+        end = time.perf_counter()
+    finally:
+        stop(procs)
+    return count / (end - began), count / (processed_at - began)
+
+
+def latency(settings: KafkaSettings, config: Path, rate: int, seconds: float) -> list[float]:
+    """Raw produced at `rate`/s -> its ErrorEvent readable on the errors topic (ms)."""
+    bus = KafkaBus(settings)
+    sent: dict[int, float] = {}
+    got: dict[int, float] = {}
+    reader = Consumer(
+        {
+            "bootstrap.servers": settings.bootstrap_servers,
+            "group.id": f"lat-{uuid.uuid4().hex}",
+            "auto.offset.reset": "latest",
+            "enable.auto.commit": False,
+        }
+    )
+    reader.subscribe([bus.physical(ERRORS)])
+    while not reader.assignment():
+        reader.poll(0.2)
+    procs = [service("processor", config, free_port())]
+    time.sleep(4)  # the processor joins its group before the paced stream starts
+    total = int(rate * seconds)
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            for msg in reader.consume(500, timeout=0.2):
+                match = SEQ.search(msg.value() or b"")
+                if msg.error() is None and match:
+                    got.setdefault(int(match.group(1)), time.perf_counter())
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    producer = bus.producer()
+    began = time.perf_counter()
+    base = 10_000_000  # distinct from the throughput run's records
+    for i in range(total):
+        due = began + i / rate
+        while (now := time.perf_counter()) < due:
+            time.sleep(min(0.001, due - now))
+        key, value = raw_log(base + i)
+        producer.produce(RAW_LOGS, value, key=key, headers={ORIGIN: f"lat@{i}"})
+        if (base + i) % ERROR_EVERY == 0:
+            sent[base + i] = time.perf_counter()
+        if i % 200 == 0:
+            producer.flush(10)  # a collector flushes per batch: counts the produce latency too
+    producer.close(30)
+    deadline = time.perf_counter() + 30
+    while len(got) < len(sent) and time.perf_counter() < deadline:
+        time.sleep(0.1)
+    done.set()
+    thread.join()
+    reader.close()
+    stop(procs)
+    missing = len(sent) - len(got.keys() & sent.keys())
+    if missing:
+        print(f"latency: {missing} of {len(sent)} events not seen within 30 s after the stream")
+    return sorted((got[n] - t0) * 1000 for n, t0 in sent.items() if n in got)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--logs", type=int, default=40_000)
+    ap.add_argument("--rate", type=int, default=2_000)
+    ap.add_argument("--seconds", type=float, default=10.0)
+    args = ap.parse_args()
+    with LocalKafka() as kafka, tempfile.TemporaryDirectory() as tmp:
+        prefix = f"b{uuid.uuid4().hex[:6]}."
+        settings = KafkaSettings(
+            bootstrap_servers=kafka.bootstrap_servers, topic_prefix=prefix, group_prefix=prefix + "g"
+        )
+        config = Path(tmp) / "hephaestus.yaml"
+        config.write_text(
+            yaml.safe_dump(
+                {
+                    "data_dir": str(Path(tmp) / "data"),
+                    "bus": {"kind": "kafka"},
+                    "kafka": {
+                        "bootstrap_servers": settings.bootstrap_servers,
+                        "topic_prefix": prefix,
+                        "group_prefix": settings.group_prefix,
+                    },
+                }
+            )
+        )
+        bus = KafkaBus(settings)
+        Pipeline(bus=bus, store=None).close()  # topics with their designed layout
+        bus.ensure_topics(["bench.pt.in", "bench.pt.out"])
+        started = time.perf_counter()
+        preload(kafka.bootstrap_servers, bus.physical("bench.pt.in"), args.logs)
+        preload(kafka.bootstrap_servers, bus.physical(RAW_LOGS), args.logs)
+        print(
+            f"broker start {kafka.start_seconds:.1f} s; preload 2x{args.logs} in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        pt = passthrough(
+            kafka.bootstrap_servers, bus.physical("bench.pt.in"), bus.physical("bench.pt.out"), args.logs
+        )
+        print(f"passthrough (bare confluent-kafka consume->produce->commit): {pt:,.0f} msgs/s")
+        tput, proc_only = pipeline_throughput(config, args.logs)
+        print(
+            f"pipeline (processor + analyzer services, {args.logs} logs, 1 in {ERROR_EVERY} errors): "
+            f"{tput:,.0f} logs/s end to end; processor alone done at {proc_only:,.0f} logs/s"
+        )
+        lat = latency(settings, config, args.rate, args.seconds)
+        p50 = statistics.median(lat) if lat else float("nan")
+        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")
+        print(
+            f"latency raw->error event at {args.rate} logs/s for {args.seconds:.0f} s: "
+            f"n={len(lat)} p50={p50:.1f} ms p99={p99:.1f} ms max={lat[-1] if lat else float('nan'):.1f} ms"
+        )
+    print(f"RESULT throughput_logs_per_s={tput:.0f} p99_ms={p99:.1f} passthrough_ratio={tput / pt:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""The /api routes: list and read issues, accept or reject fixes, analyze logs on the server.
+
+Fed the settings and the open Store by `create_app`; every route is a thin adapter over
+hephaestus.service and the Store (the same calls `hephaestus issues`, `issues show`,
+`feedback` and `analyze --json` make) and only validates input and shapes JSON. Errors are
+raised as ApiError (or the service's own InputError) and turned into `{"error": "..."}` by the
+handlers `create_app` installs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from hephaestus.errors import InputError
+from hephaestus.records import Issue
+from hephaestus.service import IssueReport, analyze_logs, record_feedback
+from hephaestus.settings import Settings
+from hephaestus.store import Store
+
+__all__ = [
+    "MAX_ANALYZE_PATHS",
+    "AnalyzeRequest",
+    "ApiError",
+    "FeedbackRequest",
+    "IssueStatus",
+    "api_router",
+    "issue_detail",
+    "issue_summary",
+]
+
+IssueStatus = Literal["open", "resolved", "ignored"]
+MAX_ANALYZE_PATHS = 100
+
+
+class ApiError(Exception):
+    """An error with the HTTP status it maps to; rendered as `{"error": message}`."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class FeedbackRequest(BaseModel):
+    """Body of POST /api/issues/{id}/feedback."""
+
+    model_config = ConfigDict(extra="forbid")
+    verdict: Literal["accept", "reject"] = Field(description="accept resolves the issue; both are learned")
+
+
+class AnalyzeRequest(BaseModel):
+    """Body of POST /api/analyze: files and repository on the server, never uploaded content."""
+
+    model_config = ConfigDict(extra="forbid")
+    paths: list[str] = Field(
+        min_length=1,
+        max_length=MAX_ANALYZE_PATHS,
+        description="Absolute paths of log files on the server (plain text, JSON lines or gzip).",
+    )
+    repo: str | None = Field(
+        default=None, description="Absolute path of the repository to fix; none = issues only."
+    )
+    fix: bool = Field(default=True, description="Propose and validate fixes (needs repo).")
+
+
+def issue_summary(report: IssueReport) -> dict[str, Any]:
+    """One row of GET /api/issues: `hephaestus issues --json` plus the issue status and the
+    verdict already given on its fix."""
+    data = report.as_json()
+    data["status"] = report.issue.status
+    if report.solution is not None and data["solution"] is not None:
+        data["solution"]["feedback"] = report.solution.feedback
+    return data
+
+
+def issue_detail(report: IssueReport, related_logs: list[dict[str, Any]]) -> dict[str, Any]:
+    """GET /api/issues/{id}: the summary plus what `hephaestus issues show --json` adds (frames,
+    related logs), the raw message and stack, and the validation of the fix."""
+    issue, solution = report.issue, report.solution
+    data = issue_summary(report)
+    data["message"] = issue.message
+    data["application"] = issue.application
+    data["stack_trace"] = issue.stack_trace
+    data["frames"] = [f.model_dump() for f in issue.frames]
+    data["validation"] = (
+        solution.validation.model_dump(mode="json") if solution and solution.validation else None
+    )
+    data["related_logs"] = related_logs
+    return data
+
+
+def _server_path(raw: str, what: str) -> Path:
+    """A path given by a client: absolute, no NUL byte. Existence is the service's check."""
+    if not raw or "\x00" in raw:
+        raise ApiError(400, f"{what} must be a non-empty path without NUL bytes")
+    path = Path(raw)
+    if not path.is_absolute():
+        raise ApiError(400, f"{what} must be an absolute path on the server: {raw}")
+    return path
+
+
+def _find(store: Store, issue_id: str) -> Issue:
+    try:
+        return store.issue(issue_id)
+    except InputError as exc:
+        raise ApiError(404, str(exc)) from exc
+
+
+def _report(store: Store, issue: Issue) -> IssueReport:
+    return IssueReport(issue, store.solution(issue.id), store.diagnosis(issue.id))
+
+
+def api_router(settings: Settings, store: Store) -> APIRouter:
+    """The /api routes over `store` (reads) and the service use cases (writes, analysis)."""
+    router = APIRouter(prefix="/api")
+    analyses = anyio.CapacityLimiter(1)  # one analysis at a time: it is CPU and disk bound
+
+    @router.get("/issues", tags=["issues"], summary="List issues, newest first")
+    def list_issues(
+        status: Annotated[IssueStatus | None, Query(description="Only issues with this status.")] = None,
+        limit: Annotated[int, Query(ge=1, le=1000, description="At most this many issues.")] = 100,
+    ) -> dict[str, Any]:
+        """The issues in the store with their fix, like `hephaestus issues --json`."""
+        issues = store.issues(status=status, limit=limit)
+        return {"issues": [issue_summary(_report(store, i)) for i in issues]}
+
+    @router.get("/issues/{issue_id}", tags=["issues"], summary="One issue with its fix")
+    def get_issue(issue_id: str) -> dict[str, Any]:
+        """Issue, stack frames, fix (patch, explanation, validation), diagnosis and related logs;
+        `issue_id` may also be the fingerprint."""
+        issue = _find(store, issue_id)
+        return issue_detail(_report(store, issue), store.related_logs(issue.trace_ids))
+
+    @router.post("/issues/{issue_id}/feedback", tags=["issues"], summary="Accept or reject the fix")
+    def post_feedback(issue_id: str, body: FeedbackRequest) -> dict[str, Any]:
+        """Record the verdict on the issue's proposed fix (accept resolves the issue); later
+        rankings learn from it. 404 for an unknown issue, 400 when it has no fix."""
+        issue = _find(store, issue_id)
+        result = record_feedback(issue.id, body.verdict, settings=settings)
+        return {**result, "status": store.issue(issue.id).status}
+
+    @router.post("/analyze", tags=["analysis"], summary="Analyze log files on the server")
+    async def post_analyze(body: AnalyzeRequest) -> dict[str, Any]:
+        """Run `hephaestus analyze --json` in a worker thread and return its report: issues are
+        kept in the store; with `repo` and `fix`, fixes are validated on a throwaway copy."""
+        paths = [_server_path(p, "log path") for p in body.paths]
+        repo = _server_path(body.repo, "repo") if body.repo is not None else None
+
+        def run() -> dict[str, Any]:
+            return analyze_logs(paths, settings=settings, repo=repo, fix=body.fix).as_json()
+
+        return await anyio.to_thread.run_sync(run, limiter=analyses)
+
+    return router
