@@ -27,6 +27,7 @@ __all__ = [
     "IssueReport",
     "Progress",
     "analyze_logs",
+    "failing_test_output",
     "open_store",
     "record_feedback",
     "solve",
@@ -90,6 +91,16 @@ def check_repo(repo: Path) -> Path:
     return repo.resolve()
 
 
+_PYTEST_MARKERS = ("short test summary info", "test session starts", "FAILED ", "_____ test")
+
+
+def failing_test_output(issue: Issue) -> str | None:
+    """The issue's text when it is a failing test run (pytest output is a log like any other:
+    the failing test is the reproduction), so the engine can search test-driven fixes."""
+    text = issue.stack_trace or ""
+    return text if any(marker in text for marker in _PYTEST_MARKERS) else None
+
+
 def solve(
     issue: Issue, repo: Path, *, settings: Settings, store: Store, test_cmd: str | None = None
 ) -> tuple[Solution | None, str | None]:
@@ -111,7 +122,12 @@ def solve(
         related_logs=lambda i: [str(r["message"]) for r in store.related_logs(i.trace_ids)],
     )
     solution, diagnosis = solve_offline(
-        issue, repo, engine=engine, validator=validator, feedback=StoreFeedback(store)
+        issue,
+        repo,
+        engine=engine,
+        validator=validator,
+        feedback=StoreFeedback(store),
+        failing_output=failing_test_output(issue),
     )
     if solution is not None:
         store.save_solution(solution)

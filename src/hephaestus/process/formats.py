@@ -34,6 +34,8 @@ _CRI = re.compile(
 )
 _LOGFMT_PAIR = re.compile(r'([\w.@/-]+)=("(?:[^"\\]|\\.)*"|\S*)')
 _MAX_PARSE = 8_192  # header regexes see at most this much of a first line
+_JSON_USED = frozenset({*_MSG_KEYS, *_LEVEL_KEYS, *_TS_KEYS, *_EXC_KEYS})
+_LOGFMT_USED = frozenset({*_MSG_KEYS, *_LEVEL_KEYS, *_TS_KEYS})
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def parse_record(text: str, *, log_format: LogFormat | None = None) -> ParsedLin
     stripped = first.strip()
     if stripped.startswith("{") and not body:
         return _parse_json(stripped)
-    cri = _CRI.match(first) if stripped[:1].isdigit() else None
+    cri = _CRI.match(first) if stripped[:1].isdigit() and (" std" in first) else None
     if cri:
         inner = parse_record(cri.group("msg") + ("\n" + body if body else ""), log_format=log_format)
         ts = inner.timestamp or parse_timestamp(cri.group("ts"))
@@ -123,7 +125,7 @@ def _parse_json(text: str) -> ParsedLine:
     level_raw = _first(flat, _LEVEL_KEYS)
     pid_raw = _first(flat, _PID_KEYS)
     status_raw = _first(flat, _STATUS_KEYS)
-    used = {*_MSG_KEYS, *_LEVEL_KEYS, *_TS_KEYS, *_EXC_KEYS}
+    used = _JSON_USED
     return ParsedLine(
         format=fmt,
         message=message if message is not None else text,
@@ -183,7 +185,7 @@ def _parse_logfmt(line: str) -> ParsedLine | None:
     ts = _first(pairs, _TS_KEYS)
     pid = _first(pairs, _PID_KEYS)
     status = _first(pairs, _STATUS_KEYS)
-    used = {*_MSG_KEYS, *_LEVEL_KEYS, *_TS_KEYS}
+    used = _LOGFMT_USED
     return ParsedLine(
         format="logfmt",
         message=message if message is not None else line.strip(),

@@ -95,7 +95,7 @@ class _Cluster:
         self.canon = None
         self.consts = frozenset((i, t) for i, t in enumerate(self.tokens) if WILDCARD not in t)
         self.partial = tuple(i for i, t in enumerate(self.tokens) if WILDCARD in t and t != WILDCARD)
-        self.n_wild = sum(1 for t in self.tokens if t == WILDCARD)
+        self.n_wild = self.tokens.count(WILDCARD)
         self.rendered = {}
 
 

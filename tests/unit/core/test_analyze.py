@@ -48,3 +48,14 @@ def test_title_is_type_and_first_line_truncated():
     assert title_for(event) == "KeyError: boom"
     long = make_event(1).model_copy(update={"message": "x" * 300, "error_type": None})
     assert len(title_for(long)) == 120
+
+
+def test_failing_test_output_is_recognised_only_for_pytest_runs():
+    from hephaestus.service import failing_test_output
+
+    pytest_run = new_issue(make_event(1)).model_copy(update={"stack_trace": (
+        "____ test_discount ____\n>       assert apply_discount(80.0, 25) == 60.0\nE       assert 100.0 == 60.0\n"
+        "tests/test_x.py:5: AssertionError\n=== short test summary info ===\nFAILED tests/test_x.py::test_discount"
+    )})
+    assert failing_test_output(pytest_run) == pytest_run.stack_trace
+    assert failing_test_output(new_issue(make_event(2))) is None
