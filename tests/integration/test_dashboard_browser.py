@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -49,7 +50,7 @@ def _require_browser() -> tuple[Any, str]:
     """(selenium.webdriver, chromium binary); under CI=true missing pieces fail, else skip."""
     missing: list[str] = []
     try:
-        from selenium import webdriver  # noqa: PLC0415 - optional test dependency
+        from selenium import webdriver
     except ImportError:
         webdriver = None
         missing.append("the selenium package")
@@ -109,8 +110,6 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
 
 
 def _free_port() -> int:
-    import socket  # noqa: PLC0415
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -138,7 +137,7 @@ def _payload_log(path: Path) -> Path:
 @pytest.fixture
 def driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     webdriver, binary = _require_browser()
-    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
+    from selenium.webdriver.chrome.service import Service
 
     monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must not download anything
     options = webdriver.ChromeOptions()
@@ -165,9 +164,9 @@ def driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 
 def test_dashboard_end_to_end(server: tuple[str, Path, Path], driver: Any, tmp_path: Path) -> None:
-    from selenium.webdriver.common.by import By  # noqa: PLC0415
-    from selenium.webdriver.support import expected_conditions as ec  # noqa: PLC0415
-    from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     url, data, repo = server
     analyzed = httpx.post(

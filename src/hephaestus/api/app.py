@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -47,10 +48,7 @@ def _error(status: int, message: str) -> JSONResponse:
 
 def _validation_message(exc: RequestValidationError) -> str:
     """`body.verdict: Input should be 'accept' or 'reject'` from pydantic's first error."""
-    errors = exc.errors()
-    if not errors:
-        return "invalid request"
-    first = errors[0]
+    first: dict[str, Any] = next(iter(exc.errors()), {})
     if first.get("type") == "json_invalid":
         return "request body is not valid JSON"
     where = ".".join(str(p) for p in first.get("loc", ()) if p != "body" or len(first["loc"]) == 1)

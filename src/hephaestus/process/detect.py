@@ -65,12 +65,13 @@ class Rule:
             return False
         if self.template is not None and not self.template.search(s.template):
             return False
-        if not self.signals <= s.template_signals:
+        if self.signals and not self.signals <= s.template_signals:
             return False
-        for key, rx in self.fields.items():
-            value = s.fields.get(key)
-            if value is None or not rx.search(value):
-                return False
+        if self.fields:
+            for key, rx in self.fields.items():
+                value = s.fields.get(key)
+                if value is None or not rx.search(value):
+                    return False
         return True
 
 
