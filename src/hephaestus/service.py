@@ -54,6 +54,7 @@ class IssueReport:
             "severity": i.severity,
             "first_seen": i.first_seen.isoformat(),
             "last_seen": i.last_seen.isoformat(),
+            "status": i.status,
             "solution": None
             if s is None
             else {
@@ -62,6 +63,8 @@ class IssueReport:
                 "patch": s.patch,
                 "score": round(s.score, 4),
                 "explanation": s.explanation,
+                "feedback": s.feedback,
+                "validation": s.validation.model_dump(mode="json") if s.validation else None,
             },
             "diagnosis": self.diagnosis,
         }

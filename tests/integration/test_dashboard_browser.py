@@ -163,7 +163,7 @@ def driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         browser.quit()
 
 
-def test_dashboard_end_to_end(server: tuple[str, Path, Path], driver: Any, tmp_path: Path) -> None:
+def test_dashboard_end_to_end(driver: Any, server: tuple[str, Path, Path], tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait

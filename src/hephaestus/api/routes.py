@@ -70,13 +70,8 @@ class AnalyzeRequest(BaseModel):
 
 
 def issue_summary(report: IssueReport) -> dict[str, Any]:
-    """One row of GET /api/issues: `hephaestus issues --json` plus the issue status and the
-    verdict already given on its fix."""
-    data = report.as_json()
-    data["status"] = report.issue.status
-    if report.solution is not None and data["solution"] is not None:
-        data["solution"]["feedback"] = report.solution.feedback
-    return data
+    """One row of GET /api/issues: exactly what `hephaestus issues --json` prints."""
+    return report.as_json()
 
 
 def issue_detail(report: IssueReport, related_logs: list[dict[str, Any]]) -> dict[str, Any]:

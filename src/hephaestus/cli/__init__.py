@@ -20,6 +20,7 @@ from hephaestus.cli.mcp import mcp_command
 from hephaestus.cli.models import models_group
 from hephaestus.cli.parse import parse_command
 from hephaestus.cli.run import run_command, service_commands
+from hephaestus.cli.serve import serve_command
 from hephaestus.errors import ConfigError, InputError
 
 __all__ = ["cli", "main"]
@@ -48,6 +49,7 @@ cli.add_command(topics_group)
 cli.add_command(models_group)
 cli.add_command(parse_command)
 cli.add_command(mcp_command)
+cli.add_command(serve_command)
 for _service in service_commands:
     cli.add_command(_service)
 

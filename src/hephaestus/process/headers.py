@@ -169,8 +169,8 @@ def _chain(*names: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((name, by_name[name]) for name in sorted(names, key=order.index))
 
 
-_ISO_HEADS = ("spring", "python", "python_dash", "log4j", "log4j_level_first", "bracket_logger")
-_ISO_HEADS += ("timestamp_level", "timestamp")
+_ISO_HEADS = ("spring", "python", "python_dash", "log4j", "log4j_level_first", "bracket_logger",
+              "timestamp_level", "timestamp")  # fmt: skip
 # Detectors that can match at all, by the line's first characters (each regex is anchored at the start,
 # so a line that cannot begin like it is skipped; the order of the full list is kept). The access log
 # needs `] "` somewhere, so each class has a variant with and one without it.

@@ -250,7 +250,21 @@ class Validator:
             and after.tests is not None
             and after.failing() <= baseline.failing()
         )
-        passed = suite_ok and not regressions and (test_path is None or bool(reproduced and fixed))
+        # When the suite already failed, "no new failures" proves nothing: without a reproduction
+        # test the patch must make at least one failing test pass.
+        evidence = (
+            test_path is not None
+            or baseline.status == "passed"
+            or after.status == "passed"
+            or (
+                baseline.tests is not None
+                and after.tests is not None
+                and after.failing() < baseline.failing()
+            )
+        )
+        passed = (
+            suite_ok and evidence and not regressions and (test_path is None or bool(reproduced and fixed))
+        )
         return verdict(
             applied=True, passed=passed, tests_after=after.status, reproduced_before=reproduced,
             fixed_after=fixed, regressions=regressions, output_tail=after.output[-_TAIL:],
@@ -297,6 +311,8 @@ class Validator:
             parts.append(f"the test command {_status_text(after.status)} after the patch")
         if baseline.status != "passed":
             parts.append(f"it already {_status_text(baseline.status)} before the patch")
+            if test_path is None and after.status != "passed" and not after.failing() < baseline.failing():
+                parts.append("the patch makes none of the failing tests pass")
         if regressions:
             parts.append(f"regressions: {', '.join(regressions[:5])}")
         text = "; ".join(parts)

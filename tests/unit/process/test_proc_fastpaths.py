@@ -40,7 +40,7 @@ HEADER_LINES = [
     "  indented line",
     "",
     "{not json",
-    "ſevere: long s folds to S",
+    "\u017fevere: long s folds to S",
     "Éclair: unicode first letter",
     "٣٣٣٣-01-01 10:00:00 arabic-indic digits",
     "2024-01-01",
@@ -70,7 +70,8 @@ def test_timestamp_cache_gives_the_same_answers_in_any_order() -> None:
     second = [parse_timestamp(s) for s in reversed(stamps)]
     assert first == list(reversed(second))
     assert first[0] == datetime(2023, 10, 10, 13, 55, 36, tzinfo=UTC)
-    assert first[4] is not None and first[4].year == datetime.now(UTC).year
+    assert first[4] is not None
+    assert first[4].year == datetime.now(UTC).year
     assert first[9] is None
     assert parse_timestamp("1900-01-01T00:00:00") == datetime(1900, 1, 1, tzinfo=UTC)  # ISO keeps 1900
 
@@ -80,8 +81,13 @@ def test_timestamp_cache_gives_the_same_answers_in_any_order() -> None:
     [
         "plain single line",
         "Traceback (most recent call last): in one line",
-        json.dumps({"msg": "x", "exc_info": 'Traceback (most recent call last):\n  File "a.py", line 1, in f\n'
-                    "    g()\nValueError: bad"}),
+        json.dumps(
+            {
+                "msg": "x",
+                "exc_info": 'Traceback (most recent call last):\n  File "a.py", line 1, in f\n'
+                "    g()\nValueError: bad",
+            }
+        ),
         '{"msg": "x", "stack": "Error: boom\\u000a    at f (/a.js:1:2)"}',
         '{"msg": "x", "note": "a\\\\nb"}',
         "panic: one line goroutine 1 [running]:",
@@ -105,7 +111,7 @@ def test_counters_count_received_once_also_when_processing_fails() -> None:
     proc = Processor()
     ts = datetime(2024, 1, 1, tzinfo=UTC)
     proc.process(RawLog(timestamp=ts, source="s", host="h", message="fine"))
+    proc.miner.add = lambda content: 1 / 0  # type: ignore[method-assign, assignment, return-value]
     with pytest.raises(ZeroDivisionError):
-        proc.miner.add = lambda content: 1 / 0  # type: ignore[method-assign, assignment, return-value]
         proc.process(RawLog(timestamp=ts, source="s", host="h", message="boom"))
     assert proc.counters.as_dict() == {"received": 2, "sent": 1, "errored": 0, "dropped": 0}

@@ -274,3 +274,16 @@ def test_test_path_outside_the_repo_is_not_run(
     assert result.reproduced_before is False
     assert result.fixed_after is False
     assert not result.passed
+
+
+def test_failing_baseline_needs_evidence_that_the_patch_fixes_something(
+    repo: Path, src: Any, make_diff: MakeDiff
+) -> None:
+    (repo / "tests" / "test_broken.py").write_text(FAILING_EXTRA)
+    validator = Validator(timeout_s=60)
+    # a harmless edit that fixes nothing and brings no reproduction test: not a validated fix
+    noop = validator.validate(repo, make_diff(repo, {"calc.py": src.calc + "\n# tidy\n"}))
+    assert noop.tests_before == "failed"
+    assert noop.regressions == ()
+    assert not noop.passed
+    assert "makes none of the failing tests pass" in noop.reason
