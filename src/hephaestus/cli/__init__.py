@@ -6,27 +6,56 @@ exit 2 with one line on stderr, never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
 import click
 
 from hephaestus import __version__
-from hephaestus.cli.analyze import analyze_command
-from hephaestus.cli.config import config_group
-from hephaestus.cli.issues import feedback_command, issues_group
-from hephaestus.cli.kafka import kafka_group, topics_group
-from hephaestus.cli.mcp import mcp_command
-from hephaestus.cli.models import models_group
-from hephaestus.cli.parse import parse_command
-from hephaestus.cli.run import run_command, service_commands
-from hephaestus.cli.serve import serve_command
 from hephaestus.errors import ConfigError, InputError
 
 __all__ = ["cli", "main"]
 
+# name -> (module, attribute): a command's module (and its heavy dependencies: model SDKs,
+# Kafka, the MCP SDK, FastAPI) is imported only when that command runs.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "analyze": ("hephaestus.cli.analyze", "analyze_command"),
+    "issues": ("hephaestus.cli.issues", "issues_group"),
+    "feedback": ("hephaestus.cli.issues", "feedback_command"),
+    "parse": ("hephaestus.cli.parse", "parse_command"),
+    "run": ("hephaestus.cli.run", "run_command"),
+    "collector": ("hephaestus.cli.run", "service_commands"),
+    "processor": ("hephaestus.cli.run", "service_commands"),
+    "analyzer": ("hephaestus.cli.run", "service_commands"),
+    "serve": ("hephaestus.cli.serve", "serve_command"),
+    "mcp": ("hephaestus.cli.mcp", "mcp_command"),
+    "models": ("hephaestus.cli.models", "models_group"),
+    "kafka": ("hephaestus.cli.kafka", "kafka_group"),
+    "topics": ("hephaestus.cli.kafka", "topics_group"),
+    "config": ("hephaestus.cli.config", "config_group"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """A click group that imports each sub-command's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return None
+        module, attr = _COMMANDS[cmd_name]
+        found = getattr(importlib.import_module(module), attr)
+        if isinstance(found, list):  # the per-stage services share one factory module
+            found = next(c for c in found if c.name == cmd_name)
+        return found if isinstance(found, click.Command) else None
+
+
+@click.group(
+    cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(__version__, prog_name="hephaestus")
 def cli() -> None:
     """Hephaestus turns production logs into validated code fixes.
@@ -34,24 +63,11 @@ def cli() -> None:
     \b
     Quick start:
       hephaestus analyze app.log --repo .      find issues and propose validated fixes
+      hephaestus issues                        what the store knows; `issues show ID`
+      hephaestus serve                         HTTP API and dashboard
       hephaestus parse app.log                 structure lines, mine templates
       hephaestus config show                   the effective configuration
     """
-
-
-cli.add_command(analyze_command)
-cli.add_command(config_group)
-cli.add_command(run_command)
-cli.add_command(issues_group)
-cli.add_command(feedback_command)
-cli.add_command(kafka_group)
-cli.add_command(topics_group)
-cli.add_command(models_group)
-cli.add_command(parse_command)
-cli.add_command(mcp_command)
-cli.add_command(serve_command)
-for _service in service_commands:
-    cli.add_command(_service)
 
 
 def main(argv: list[str] | None = None) -> Any:
