@@ -1,7 +1,9 @@
 """Joins the physical lines of a log file into logical records (a message plus its stack trace).
 
 Fed line by line by a collector or `hephaestus parse`; feeds whole records (`Assembled`) to the
-Processor. Knows Python (incl. chained), Java, Go, Node.js and .NET trace shapes; JSON lines stand alone.
+Processor. Knows Python (incl. chained), Java, Go, Node.js and .NET trace shapes and pytest failure
+sections; JSON lines stand alone. A per-line syslog/journald, CRI or `docker logs -t` prefix repeated
+on the following lines is removed from them before deciding whether they continue the record.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from hephaestus.process.pytest_output import is_section_header, is_separator
 
 __all__ = ["Assembled", "MultilineAssembler"]
 
@@ -35,6 +39,33 @@ _EXCEPTION_HEADER = re.compile(
 _PY_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?::.*)?$")
 _GO_FUNC_LINE = re.compile(r"^[\w.*/()\[\]{}-]+\(.*\)$")
 
+# Per-line prefixes written by a log transport, not by the program; `key` is what must repeat (the
+# timestamp may tick inside one trace). Syslog / journald `short` and `short-iso`: "<ts> host prog[pid]: ".
+_SYSLOG_PREFIX = re.compile(
+    r"(?:<\d{1,3}>)?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d{1,2} \d{2}:\d{2}:\d{2}"
+    r"(?:\.\d+)?|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})) "
+    r"(?P<key>[^\s:]+ [^\s\[\]:]+(?:\[\d+\])?): "
+)
+# Kubernetes CRI ("<RFC3339Nano> stderr F ") and `docker logs --timestamps` (fixed 9-digit fraction, Z).
+_CONTAINER_PREFIX = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}) (?P<key>stdout|stderr) [FP] "
+    r"|\.\d{9}Z )"
+)
+# One cheap test before those: can the line start with such a prefix at all?
+_PREFIX_HINT = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) |<\d|\d{4}-\d\d-\d\dT")
+
+
+def _prefix(line: str) -> tuple[str, int] | None:
+    """(key, length) of a transport prefix at the start of `line`, or None; cheap for other lines."""
+    if _PREFIX_HINT.match(line) is None:
+        return None
+    match = _SYSLOG_PREFIX.match(line)
+    if match is None and line[:1].isdigit():
+        match = _CONTAINER_PREFIX.match(line)
+    if match is None:
+        return None
+    return match.group("key") or "", match.end()
+
 
 @dataclass(frozen=True)
 class Assembled:
@@ -57,16 +88,25 @@ class MultilineAssembler:
         self._lines: list[str] = []
         self._first = 0
         self._json = False
-        self._mode = ""  # "" | "py" (inside frames) | "py_done" (after exception line) | "go"
+        self._mode = ""  # "" | "py" (in frames) | "py_done" (after exception line) | "go" | "pytest"
         self._tentative: int | None = None  # index of an exception header that needs frames to stay
+        self._tentative_line = ""  # that header as read (with its prefix), in case it stands alone
+        self._key: str | None = None  # transport prefix key of the open record's first line
 
     def feed(self, line: str, *, line_no: int) -> list[Assembled]:
         """Add one physical line (without its newline); return records completed by it."""
         line = line.rstrip("\r\n")
         out: list[Assembled] = []
-        if self._lines and self._continues(line):
+        body = line  # the line without a transport prefix that repeats the open record's one
+        found: tuple[str, int] | None = None
+        checked = self._key is not None  # set only while a record is open
+        if checked:
+            found = _prefix(line)
+            if found is not None and found[0] == self._key:
+                body = line[found[1] :]
+        if self._lines and self._continues(body):
             self._tentative = None  # frames (or a chain line) follow the header: it stays joined
-            self._lines.append(line)
+            self._lines.append(body)
             if len(self._lines) >= self._max_lines:
                 out.extend(self._emit())
             return out
@@ -74,14 +114,18 @@ class MultilineAssembler:
             self._lines
             and self._tentative is None
             and not self._json
-            and _EXCEPTION_HEADER.match(line)
-            and not (self._starts_record is not None and self._starts_record(line))
+            and _EXCEPTION_HEADER.match(body)
+            and self._mode != "pytest"
+            and not (self._starts_record is not None and self._starts_record(body))
         ):
             self._tentative = len(self._lines)
-            self._lines.append(line)
+            self._tentative_line = line
+            self._lines.append(body)
             return out
         out.extend(self._emit())
-        self._start(line, line_no)
+        if not checked and _PREFIX_HINT.match(line) is not None:
+            found = _prefix(line)  # (the hint inline: most lines cannot carry a prefix, skip the call)
+        self._start(line, line_no, found)
         if len(self._lines) >= self._max_lines:
             out.extend(self._emit())
         return out
@@ -91,10 +135,14 @@ class MultilineAssembler:
         return self._emit()
 
     # ------------------------------------------------------------------ internals
-    def _start(self, line: str, line_no: int) -> None:
+    def _start(self, line: str, line_no: int, prefix: tuple[str, int] | None) -> None:
         self._lines = [line]
         self._first = line_no
-        stripped = line.strip()
+        if prefix is None:
+            self._key, content = None, line
+        else:
+            self._key, content = prefix[0], line[prefix[1] :]
+        stripped = content.strip()
         self._json = stripped.startswith("{") and stripped.endswith("}")
         self._mode = ""
         self._tentative = None
@@ -102,10 +150,15 @@ class MultilineAssembler:
             self._mode = "py"
         elif stripped.startswith("panic: ") or stripped.startswith("fatal error: "):
             self._mode = "go"
+        elif content.startswith("___") and is_section_header(content):
+            self._mode = "pytest"
 
     def _continues(self, line: str) -> bool:
         if self._json:
             return False
+        if self._mode == "pytest":
+            # A failure section runs to the next section header or "==== ... ====" line, whatever it holds.
+            return not (is_separator(line) or (line.startswith("___") and is_section_header(line)))
         stripped = line.strip()
         if stripped == _PY_TRACEBACK or stripped in _PY_CHAIN:
             self._mode = "py"
@@ -136,6 +189,7 @@ class MultilineAssembler:
             # The header was not followed by frames: it is a record of its own.
             head, tail = lines[: self._tentative], lines[self._tentative :]
             out.extend(_make(head, self._first))
+            tail[0] = self._tentative_line  # standing alone, it keeps its own prefix
             out.extend(_make(tail, self._first + self._tentative))
         else:
             out.extend(_make(lines, self._first))
@@ -143,6 +197,7 @@ class MultilineAssembler:
         self._json = False
         self._mode = ""
         self._tentative = None
+        self._key = None
         return out
 
 

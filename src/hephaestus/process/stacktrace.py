@@ -1,4 +1,4 @@
-"""Finds and parses stack traces (Python, Java, Go, Node.js, .NET) anywhere inside a log record.
+"""Finds and parses stack traces (Python, Java, Go, Node.js, .NET, pytest failures) anywhere in a log record.
 
 Fed whole records by the Processor (after multi-line assembly); feeds ErrorEvent frames, the
 exception type and message. Frames come out innermost LAST whatever order the runtime printed.
@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from hephaestus.process.pytest_output import parse_pytest_failure
 from hephaestus.records import Frame
 
 __all__ = ["Language", "ParsedTrace", "parse_stack_trace"]
@@ -102,6 +103,10 @@ def _json_strings(text: str) -> list[str]:
 
 
 def _parse_plain(text: str) -> ParsedTrace | None:
+    if "___ " in text:  # a pytest failure section ("____ test_x ____"); checked first, it may log tracebacks
+        found = _parse_pytest(text)
+        if found is not None:
+            return found
     if _PY_START in text:
         return _parse_python(text)
     lines = text.split("\n")
@@ -171,6 +176,17 @@ def _parse_python(text: str) -> ParsedTrace:
         frames=tuple(frames),
         text=trace_text,
     )
+
+
+# ---------------------------------------------------------------- pytest
+def _parse_pytest(text: str) -> ParsedTrace | None:
+    failure = parse_pytest_failure(text)
+    if failure is None:
+        return None
+    if failure.error_type is None and not failure.frames and _PY_START in failure.text:
+        native = _parse_python(failure.text)  # --tb=native: a plain traceback inside the section
+        return ParsedTrace("python", native.error_type, native.message, native.frames, failure.text)
+    return ParsedTrace("python", failure.error_type, failure.message, failure.frames, failure.text)
 
 
 # ---------------------------------------------------------------- Java / Node / .NET

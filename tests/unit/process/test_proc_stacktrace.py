@@ -146,3 +146,22 @@ def test_no_trace() -> None:
     assert parse_stack_trace('{"msg": "fine", "n": 1}') is None
     assert parse_stack_trace("{not json") is None
     assert parse_stack_trace("line\n    at something that is not a frame") is None
+
+
+def test_python_trace_after_a_syslog_first_line() -> None:
+    # What the assembler makes of a journald-prefixed traceback: first line in full, the rest unprefixed.
+    text = (
+        "Jul 07 07:06:00 web-2 gateway[1222]: ERROR gateway.boot: invalid configuration\n"
+        "Traceback (most recent call last):\n"
+        '  File "/srv/gateway/gateway/settings.py", line 20, in http_timeout\n'
+        "    return DEFAULT_TIMEOUT\n"
+        "           ^^^^^^^^^^^^^^^\n"
+        "NameError: name 'DEFAULT_TIMEOUT' is not defined"
+    )
+    t = parse_stack_trace(text)
+    assert t is not None
+    assert (t.error_type, t.message) == ("NameError", "name 'DEFAULT_TIMEOUT' is not defined")
+    assert [(f.file, f.line, f.function, f.source_line) for f in t.frames] == [
+        ("/srv/gateway/gateway/settings.py", 20, "http_timeout", "return DEFAULT_TIMEOUT")
+    ]
+    assert t.text.startswith("Traceback (most recent call last):")
