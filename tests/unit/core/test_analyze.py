@@ -53,9 +53,14 @@ def test_title_is_type_and_first_line_truncated():
 def test_failing_test_output_is_recognised_only_for_pytest_runs():
     from hephaestus.service import failing_test_output
 
-    pytest_run = new_issue(make_event(1)).model_copy(update={"stack_trace": (
-        "____ test_discount ____\n>       assert apply_discount(80.0, 25) == 60.0\nE       assert 100.0 == 60.0\n"
-        "tests/test_x.py:5: AssertionError\n=== short test summary info ===\nFAILED tests/test_x.py::test_discount"
-    )})
+    section = (
+        "____ test_discount ____\n"
+        ">       assert apply_discount(80.0, 25) == 60.0\n"
+        "E       assert 100.0 == 60.0\n"
+        "tests/test_x.py:5: AssertionError\n"
+        "=== short test summary info ===\n"
+        "FAILED tests/test_x.py::test_discount"
+    )
+    pytest_run = new_issue(make_event(1)).model_copy(update={"stack_trace": section})
     assert failing_test_output(pytest_run) == pytest_run.stack_trace
     assert failing_test_output(new_issue(make_event(2))) is None
