@@ -30,6 +30,7 @@ __all__ = ["ALL_STAGES", "RunStats", "open_bus", "run_pipeline"]
 
 ALL_STAGES = frozenset({"collect", "process", "analyze", "solve"})
 _MAX_BACKOFF_S = 30.0
+_PRUNE_EVERY = 100
 
 
 @dataclass
@@ -119,6 +120,8 @@ def run_pipeline(
                 _refresh_metrics(metrics, pipeline)
             if on_iteration:
                 on_iteration(stats)
+            if isinstance(bus, LocalBus) and stats.iterations % _PRUNE_EVERY == 0:
+                bus.prune()  # the embedded bus keeps only what some group still has to read
             if moved == 0:
                 stop.wait(settings.collect.poll_interval_s)
     finally:

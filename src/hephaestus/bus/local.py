@@ -99,6 +99,30 @@ class LocalBus(Bus):
         rows = self.execute("SELECT part, MAX(off) + 1 FROM messages WHERE topic=? GROUP BY part", (topic,))
         return {int(str(p)): int(str(o)) for p, o in rows}
 
+    def prune(self) -> int:
+        """Delete messages that every consumer group of their topic has committed past.
+
+        Topics nobody consumes (the dead-letter topic) are kept whole. Returns rows deleted.
+        """
+        deleted = 0
+
+        def run(conn: sqlite3.Connection) -> None:
+            nonlocal deleted
+            rows = conn.execute(
+                "SELECT topic, part, MIN(next_off) FROM offsets GROUP BY topic, part"
+            ).fetchall()
+            for topic, part, low in rows:
+                # keep the newest message of each partition: new offsets continue from MAX(off) + 1
+                cur = conn.execute(
+                    "DELETE FROM messages WHERE topic=? AND part=? AND off<? AND off<"
+                    "(SELECT MAX(off) FROM messages WHERE topic=? AND part=?)",
+                    (topic, part, low, topic, part),
+                )
+                deleted += cur.rowcount
+
+        self.write(run)
+        return deleted
+
     def close(self) -> None:
         with self.lock:
             self._conn.close()

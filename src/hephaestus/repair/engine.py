@@ -111,7 +111,7 @@ class RepairEngine:
         ranked: list[Candidate] = []
         for prop in proposals:
             edits = list(prop.edits)
-            test_path = None
+            test_path = prop.test_path
             if prop.regression is not None:
                 test_edit = regression_edit(prop.regression, repo=repo, files=files)
                 if not (repo / test_edit.path).exists():

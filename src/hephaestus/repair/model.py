@@ -77,3 +77,4 @@ class Proposal:
     regression: RegressionSpec | None = None
     kind: Literal["template", "mutation"] = "template"
     failed: str = ""
+    test_path: str | None = None  # a test file among `edits` that reproduces the failure

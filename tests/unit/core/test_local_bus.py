@@ -81,3 +81,27 @@ def test_keyless_messages_spread_over_partitions(tmp_path):
     msgs = bus.consumer("g", ["t"]).poll_batch()
     assert {m.partition for m in msgs} == {0, 1, 2}
     assert bus.end_offsets("t") == {0: 3, 1: 3, 2: 3}
+
+
+def test_prune_drops_what_every_group_committed_and_keeps_offsets_monotonic(tmp_path):
+    bus = LocalBus(tmp_path / "b.sqlite", partitions=1)
+    producer = bus.producer()
+    for i in range(10):
+        producer.produce("t", str(i).encode())
+    producer.produce("dlq", b"poison")
+    producer.flush()
+    fast, slow = bus.consumer("fast", ["t"]), bus.consumer("slow", ["t"])
+    fast.commit(fast.poll_batch())
+    slow.commit(slow.poll_batch(max_messages=4))
+    assert bus.prune() == 4  # only what both groups are past
+    assert [m.value for m in bus.consumer("slow", ["t"]).poll_batch()] == [
+        str(i).encode() for i in range(4, 10)
+    ]
+    rest = slow.poll_batch()
+    slow.commit(rest)
+    assert bus.prune() == 5  # the newest message stays, so offsets never restart
+    producer.produce("t", b"10")
+    producer.flush()
+    (new,) = bus.consumer("fast", ["t"]).poll_batch()
+    assert (new.offset, new.value) == (10, b"10")
+    assert [m.value for m in bus.consumer("reader", ["dlq"]).poll_batch()] == [b"poison"]  # unconsumed: kept
