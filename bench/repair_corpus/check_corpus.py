@@ -39,6 +39,15 @@ ENV = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", NO_COLOR="1")
 ENV.pop("PYTEST_ADDOPTS", None)
 
 
+
+_ENV_LINES = ("platform ", "plugins: ", "cachedir: ")
+
+
+def _comparable(log: str) -> str:
+    """The log minus pytest header lines that name the local interpreter and package versions
+    (pytest/pluggy/plugins differ between machines; the failure itself must not)."""
+    return "\n".join(line for line in log.splitlines() if not line.startswith(_ENV_LINES))
+
 def case_dirs(glob: str | None = None, corpus: str = CORPUS) -> list[str]:
     names = sorted(n for n in os.listdir(corpus) if os.path.isfile(os.path.join(corpus, n, "case.json")))
     if glob:
@@ -121,7 +130,7 @@ def check_case(case: str, compare_log: bool = True) -> list[str]:
             problems.append("log leaks a checkout/temp path")
         if compare_log and proc.returncode == 0:
             with open(os.path.join(case, "app.log"), encoding="utf-8") as fh:
-                if fh.read() != log:
+                if _comparable(fh.read()) != _comparable(log):
                     problems.append("committed app.log is stale (run make_logs.py)")
 
         if expect != "fix":

@@ -66,7 +66,8 @@ def test_100k_records_survive_a_processor_kill9_exactly_once_in_the_store(
         yaml.safe_dump(
             {
                 "data_dir": str(tmp_path / "data"),
-                "bus": {"kind": "kafka"},
+                # big, slow-to-fill batches: the kill lands while a batch is processed but not committed
+                "bus": {"kind": "kafka", "batch_size": 5000, "poll_timeout_s": 1.0},
                 "kafka": {
                     "bootstrap_servers": kafka_settings.bootstrap_servers,
                     "topic_prefix": kafka_settings.topic_prefix,

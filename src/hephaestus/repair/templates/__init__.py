@@ -13,6 +13,7 @@ from hephaestus.repair.templates.branches import branch_default
 from hephaestus.repair.templates.calls import call_site
 from hephaestus.repair.templates.imports import import_error
 from hephaestus.repair.templates.indexes import index_error
+from hephaestus.repair.templates.jsonfile import empty_json_file
 from hephaestus.repair.templates.keys import key_error
 from hephaestus.repair.templates.names import name_error, unbound_local
 from hephaestus.repair.templates.nones import none_guard
@@ -32,8 +33,8 @@ _REGISTRY: dict[str, tuple[Template, ...]] = {
     "TypeError": (type_error, call_site, operand_types, none_guard),
     "ImportError": (import_error,),
     "ModuleNotFoundError": (import_error,),
-    "ValueError": (blank_value,),
-    "JSONDecodeError": (blank_value,),
+    "ValueError": (blank_value, empty_json_file),
+    "JSONDecodeError": (blank_value, empty_json_file),
 }
 
 

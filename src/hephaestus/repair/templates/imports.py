@@ -26,10 +26,15 @@ _NO_NAME = re.compile(r"cannot import name '(?P<name>\w+)' from '(?P<mod>[\w.]+)
 
 
 def _defined_names(ctx: FixContext, module: str) -> set[str] | None:
-    path = module_files(ctx.files).get(module)
+    known = module_files(ctx.files)
+    path = known.get(module)
     if path is not None:
         other = ctx.load(path)
-        return other.top_level_names() if other is not None else None
+        if other is None:
+            return None
+        # a package also exports its submodules (`from pkg import submodule`)
+        subs = {m.rsplit(".", 1)[1] for m in known if "." in m and m.rsplit(".", 1)[0] == module}
+        return other.top_level_names() | (subs if path.endswith("__init__.py") else set())
     if module.split(".", maxsplit=1)[0] in sys.stdlib_module_names:
         try:
             return set(dir(importlib.import_module(module)))
