@@ -7,6 +7,7 @@ without losing or re-counting a line. Fed by settings; feeds the store.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -20,6 +21,7 @@ from hephaestus.collect import FileSource
 from hephaestus.errors import ConfigError, RetryableError
 from hephaestus.pipeline import Pipeline
 from hephaestus.process.processor import Processor
+from hephaestus.process.templates import JsonFileStore, TemplateMiner
 from hephaestus.settings import Settings
 from hephaestus.store import Store
 
@@ -79,7 +81,12 @@ def run_pipeline(
         raise ConfigError(f"repo is not a directory: {repo}")
     store = Store(settings.store_url)
     bus = open_bus(settings, kafka_config=kafka_config)
-    processor = Processor(settings=settings.process, application=settings.collect.application or None)
+    templates = JsonFileStore(Path(settings.data_dir) / "templates.json")
+    processor = Processor(
+        settings=settings.process,
+        application=settings.collect.application or None,
+        miner=_load_miner(templates, settings),
+    )
     # KafkaBus applies settings.kafka.topic_prefix itself, so the pipeline uses the plain names
     pipeline = Pipeline(
         bus=bus,
@@ -120,17 +127,40 @@ def run_pipeline(
                 _refresh_metrics(metrics, pipeline)
             if on_iteration:
                 on_iteration(stats)
-            if isinstance(bus, LocalBus) and stats.iterations % _PRUNE_EVERY == 0:
-                bus.prune()  # the embedded bus keeps only what some group still has to read
+            if stats.iterations % _PRUNE_EVERY == 0:
+                if "process" in stages:
+                    _save_miner(templates, processor.miner)
+                if isinstance(bus, LocalBus):
+                    bus.prune()  # the embedded bus keeps only what some group still has to read
             if moved == 0:
                 stop.wait(settings.collect.poll_interval_s)
     finally:
+        if "process" in stages:
+            _save_miner(templates, processor.miner)
         if metrics is not None:
             metrics.close()
         pipeline.close()
         bus.close()
         store.close()
     return stats
+
+
+def _load_miner(templates: JsonFileStore, settings: Settings) -> TemplateMiner:
+    """The template miner as the last run left it (template ids and counts carry over)."""
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    try:
+        state = templates.load()
+    except (OSError, ValueError):
+        state = None  # a damaged snapshot: start afresh rather than refuse to run
+    if state is None:
+        return TemplateMiner(similarity_threshold=settings.process.similarity_threshold)
+    return TemplateMiner.from_state(state)
+
+
+def _save_miner(templates: JsonFileStore, miner: TemplateMiner) -> None:
+    """Snapshot the miner; a failed write only costs template history, so it never stops a run."""
+    with contextlib.suppress(OSError):
+        templates.save(miner.to_state())
 
 
 def _iterate(

@@ -1,6 +1,7 @@
 """`hephaestus run` follows files and resumes after SIGTERM or kill -9 without losing or
 re-counting a line (real subprocesses, real SQLite store and local bus)."""
 
+import json
 import shutil
 import signal
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from hephaestus.process.templates import TemplateMiner
 from hephaestus.store import Store
 from tests.support.proc import child_env
 
@@ -209,3 +211,25 @@ def test_run_with_a_repo_solves_new_issues(tmp_path):
     assert "if not orders" in solution.patch
     assert diagnosis
     assert (repo / "shop" / "pricing.py").read_text().count("if not orders") == 0  # never applied
+
+
+def test_run_keeps_the_template_miner_state_across_restarts(tmp_path):
+    log = tmp_path / "worker.log"
+    _append(log, 0, 5)
+    data = tmp_path / "data"
+    config = tmp_path / "hephaestus.yaml"
+    config.write_text(
+        yaml.safe_dump({"data_dir": str(data), "collect": {"files": [str(log)], "poll_interval_s": 0.1}})
+    )
+    proc = _start(config, tmp_path)
+    assert _wait_count(f"sqlite:///{data / 'hephaestus.sqlite'}", 5) == 5
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=30)
+    state = json.loads((data / "templates.json").read_text())
+    miner = TemplateMiner.from_state(state)
+    sizes = {t.template: t.size for t in miner.templates()}
+    heartbeat = next(size for template, size in sizes.items() if template.startswith("heartbeat"))
+    assert heartbeat == 5  # the five heartbeat lines of the first run
+    again = miner.add("heartbeat 12345")
+    assert again.change == "none"
+    assert again.size == 6  # the restored group keeps counting where the last run stopped

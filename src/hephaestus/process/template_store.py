@@ -7,6 +7,7 @@ back to `TemplateMiner.from_state()`. The miner itself never does I/O.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,6 +35,6 @@ class JsonFileStore:
         return data if isinstance(data, dict) else None
 
     def save(self, state: dict[str, Any]) -> None:
-        tmp = self.path.with_suffix(self.path.suffix + ".tmp")
+        tmp = self.path.with_suffix(f"{self.path.suffix}.{os.getpid()}.tmp")  # several processes may save
         tmp.write_text(json.dumps(state), encoding="utf-8")
         tmp.replace(self.path)
