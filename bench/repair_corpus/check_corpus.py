@@ -37,6 +37,7 @@ CATEGORIES = {
 }
 ENV = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", NO_COLOR="1")
 ENV.pop("PYTEST_ADDOPTS", None)
+ENV.pop("CI", None)  # pytest prints longer assertion explanations under CI: logs must not depend on it
 
 
 
