@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,21 +39,12 @@ _LOGFMT_USED = frozenset({*_MSG_KEYS, *_LEVEL_KEYS, *_TS_KEYS})
 
 
 @dataclass(frozen=True)
-class ParsedLine:
-    """The fields found in one record; `message` is the human text, `body` the lines after the first."""
+class ParsedLine(HeaderFields):
+    """The fields found in one record (a header's fields plus what the body adds); `message` is
+    the human text, `body` the lines after the first."""
 
-    format: str
-    message: str
-    timestamp: datetime | None = None
-    level: str | None = None
-    component: str | None = None
-    pid: int | None = None
-    thread: str | None = None
-    trace_id: str | None = None
-    status: int | None = None
     exception: str | None = None
     body: str = ""
-    fields: Mapping[str, str] = field(default_factory=dict)
     parse_error: str | None = None
 
 
@@ -85,19 +76,7 @@ def parse_record(text: str, *, log_format: LogFormat | None = None) -> ParsedLin
             return replace(kv, body=body)
     if found is None:
         return ParsedLine(format="plain", message=first.strip(), body=body)
-    return ParsedLine(
-        format=found.format,
-        message=found.message,
-        timestamp=found.timestamp,
-        level=found.level,
-        component=found.component,
-        pid=found.pid,
-        thread=found.thread,
-        trace_id=found.trace_id,
-        status=found.status,
-        body=body,
-        fields=found.fields,
-    )
+    return ParsedLine(**vars(found), body=body)
 
 
 # ---------------------------------------------------------------- JSON family
