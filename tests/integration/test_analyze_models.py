@@ -2,23 +2,16 @@
 the real CLI, the real SDKs, a local stub speaking their wire formats."""
 
 import json
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 from hephaestus.solve.testing import StubLLMServer
-from tests.integration.test_providers_stub import env_for, scripted
 from tests.support.proc import child_env
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.shop import SHOP_LOG, copy_shop, env_for, scripted
 
 
 def test_analyze_uses_the_configured_models_and_validates_their_fix(tmp_path):
-    repo = tmp_path / "shop"
-    shutil.copytree(
-        ROOT / "examples/shop", repo, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache")
-    )
+    repo = copy_shop(tmp_path / "shop")
     with StubLLMServer(reply=scripted) as stub:
         env = child_env(tmp_path, HEPHAESTUS_DATA_DIR=str(tmp_path / "data"), **env_for(stub))
         result = subprocess.run(
@@ -27,7 +20,7 @@ def test_analyze_uses_the_configured_models_and_validates_their_fix(tmp_path):
                 "-m",
                 "hephaestus",
                 "analyze",
-                str(ROOT / "examples/logs/shop.log"),
+                str(SHOP_LOG),
                 "--repo",
                 str(repo),
                 "--json",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import sys
 import threading
@@ -24,32 +23,15 @@ from mcp.client.stdio import StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
 from hephaestus.mcp import ServerDeps, build_server, http_app
-from hephaestus.service import analyze_logs
 from hephaestus.settings import Settings, load_settings
 from hephaestus.solve import Composer
-
-ROOT = Path(__file__).resolve().parents[2]
-FIX = """shop/pricing.py
-<<<<<<< SEARCH
-    total = sum(order_total(order) for order in orders)
-=======
-    if not orders:
-        return 0.0
-    total = sum(order_total(order) for order in orders)
->>>>>>> REPLACE
-"""
+from tests.support.shop import FIX, copy_shop, shop_issue
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> tuple[Settings, Path, str]:
     settings = load_settings(data_dir=str(tmp_path / "data"))
-    report = analyze_logs([ROOT / "examples/logs/shop.log"], settings=settings, repo=None, fix=False)
-    issue = next(r.issue for r in report.issues if r.issue.error_type == "ZeroDivisionError")
-    repo = tmp_path / "shop"
-    shutil.copytree(
-        ROOT / "examples/shop", repo, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache")
-    )
-    return settings, repo, issue.id
+    return settings, copy_shop(tmp_path / "shop"), shop_issue(settings).id
 
 
 def _deps(settings: Settings, repo: Path) -> ServerDeps:

@@ -3,7 +3,6 @@ planned order and parallelism, secrets never leaving the process, outages and fa
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,77 +11,28 @@ import pytest
 
 from hephaestus.records import Issue
 from hephaestus.repair import RepairEngine
-from hephaestus.service import analyze_logs
 from hephaestus.settings import load_settings
 from hephaestus.solve import Composer, ModelRequest, load_roles
 from hephaestus.solve.testing import Fault, RecordedRequest, StubLLMServer
 from hephaestus.validate import Validator, solve_offline
-
-ROOT = Path(__file__).resolve().parents[2]
-
-FIX = """shop/pricing.py
-<<<<<<< SEARCH
-    total = sum(order_total(order) for order in orders)
-=======
-    if not orders:
-        return 0.0
-    total = sum(order_total(order) for order in orders)
->>>>>>> REPLACE
-"""
-TESTS = """FILE: tests/test_model_empty_orders.py
-```python
-from shop.pricing import average_order_value
-
-
-def test_empty_orders() -> None:
-    assert average_order_value([]) == 0.0
-```"""
-
-
-def role_of(request: RecordedRequest) -> str:
-    system = request.body["messages"][0]["content"] if request.api == "openai" else request.body["system"]
-    return str(system).split("You are ", 1)[1].split(",", 1)[0].split(".", 1)[0]
-
-
-def scripted(request: RecordedRequest) -> str:
-    role = role_of(request)
-    if role.endswith("fixer"):
-        return FIX
-    if role.endswith("test-gen"):
-        return TESTS
-    return f"{role}: average_order_value divides by len(orders), which is 0 for an empty day."
+from tests.support.shop import copy_shop, env_for, role_of, scripted
+from tests.support.shop import shop_issue as example_issue
 
 
 @pytest.fixture(scope="module")
 def shop_issue(tmp_path_factory: pytest.TempPathFactory) -> Issue:
-    settings = load_settings(data_dir=str(tmp_path_factory.mktemp("data")))
-    report = analyze_logs([ROOT / "examples/logs/shop.log"], settings=settings, repo=None, fix=False)
-    return next(r.issue for r in report.issues if r.issue.error_type == "ZeroDivisionError")
+    return example_issue(load_settings(data_dir=str(tmp_path_factory.mktemp("data"))))
 
 
 @pytest.fixture
 def shop_repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "shop"
-    shutil.copytree(
-        ROOT / "examples/shop", repo, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache")
-    )
-    return repo
+    return copy_shop(tmp_path / "shop")
 
 
 @pytest.fixture
 def stub() -> Iterator[StubLLMServer]:
     with StubLLMServer(reply=scripted) as server:
         yield server
-
-
-def env_for(stub: StubLLMServer) -> dict[str, str]:
-    return {
-        "OPENAI_API_KEY": "sk-test-key-openai-000000",
-        "OPENAI_BASE_URL": stub.openai_base_url,
-        "ANTHROPIC_API_KEY": "test-anthropic",
-        "ANTHROPIC_BASE_URL": stub.anthropic_base_url,
-        "HEPHAESTUS_LOCAL_BASE_URL": stub.openai_base_url,
-    }
 
 
 def validator() -> Validator:

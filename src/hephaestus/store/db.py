@@ -225,13 +225,14 @@ class Store:
             row = s.get(IssueRow, issue_id)
             return row.diagnosis if row else None
 
-    def _best_row(self, s: Session, issue_id: str) -> SolutionRow | None:
+    def _latest_row(self, s: Session, issue_id: str) -> SolutionRow | None:
+        """The issue's newest solution: the one shown, and the one feedback applies to."""
         query = select(SolutionRow).where(SolutionRow.issue_id == issue_id)
         return s.scalars(query.order_by(SolutionRow.id.desc())).first()
 
     def solution(self, issue_id: str) -> Solution | None:
         with self.session() as s:
-            row = self._best_row(s, issue_id)
+            row = self._latest_row(s, issue_id)
             if row is None:
                 return None
             return Solution(
@@ -251,7 +252,7 @@ class Store:
     def record_feedback(self, issue_id: str, verdict: Literal["accepted", "rejected"]) -> str | None:
         """Mark the issue's best solution and remember the verdict for its template."""
         with self.session() as s:
-            row = self._best_row(s, issue_id)
+            row = self._latest_row(s, issue_id)
             if row is None:
                 raise InputError(f"issue {issue_id!r} has no solution to {verdict[:-2]}")
             row.feedback = verdict
