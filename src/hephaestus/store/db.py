@@ -65,7 +65,9 @@ class Store:
         if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.engine: Engine = create_engine(url, future=True)
+            # sqlite: wait up to 30 s for a lock from the first statement (services start together)
+            connect_args = {"timeout": 30} if url.startswith("sqlite") else {}
+            self.engine: Engine = create_engine(url, future=True, connect_args=connect_args)
         except (SQLAlchemyError, ImportError) as exc:
             raise ConfigError(f"cannot open store {url!r}: {exc}") from exc
         if self.engine.dialect.name == "sqlite":
@@ -299,5 +301,5 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
