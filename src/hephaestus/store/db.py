@@ -1,7 +1,10 @@
 """The Store: issues, events, related logs, solutions, feedback and checkpoints.
 
 Every write is one transaction and idempotent under re-delivery (event ids, log ids), so a
-stage may commit its bus offsets right after a Store call returns.
+stage may commit its bus offsets right after a Store call returns. Writers may run concurrently
+(several analyzer replicas): new ids are claimed with INSERT … ON CONFLICT DO NOTHING and the
+issues a batch folds into are locked (SELECT … FOR UPDATE on PostgreSQL; SQLite has one writer
+at a time), always in key order so that two writers cannot deadlock.
 """
 
 from __future__ import annotations
@@ -9,25 +12,34 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from hephaestus.analyze.group import merge_event, new_issue
 from hephaestus.errors import ConfigError, InputError, RetryableError
-from hephaestus.records import ErrorEvent, Frame, Issue, Solution, StructuredLog, Validation
-from hephaestus.store.models import Base, CheckpointRow, EventRow, FeedbackRow, IssueRow, LogRow, SolutionRow
+from hephaestus.records import ErrorEvent, Frame, Issue, StructuredLog
+from hephaestus.store.models import (
+    Base,
+    CheckpointRow,
+    EventRow,
+    IssueRow,
+    IssueTemplateRow,
+    LogRow,
+)
+from hephaestus.store.models import aware as _aware
+from hephaestus.store.models import utc as _utc
+from hephaestus.store.verdicts import NoiseVerdict, Verdicts
 
-__all__ = ["Store"]
+__all__ = ["NoiseVerdict", "Store"]  # NoiseVerdict re-exported from verdicts
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+_DIALECTS = ("sqlite", "postgresql")
 
 
 def _issue(row: IssueRow) -> Issue:
@@ -52,13 +64,13 @@ def _issue(row: IssueRow) -> Issue:
 
 def _fill(row: IssueRow, issue: Issue) -> None:
     row.count, row.severity = issue.count, issue.severity
-    row.first_seen, row.last_seen = issue.first_seen, issue.last_seen
+    row.first_seen, row.last_seen = _utc(issue.first_seen), _utc(issue.last_seen)
     row.frames = [f.model_dump() for f in issue.frames]
     row.stack_trace = issue.stack_trace
     row.sample_log_ids, row.trace_ids = list(issue.sample_log_ids), list(issue.trace_ids)
 
 
-class Store:
+class Store(Verdicts):
     """A SQLAlchemy-backed store; `url` like sqlite:///path.db or postgresql+psycopg://…"""
 
     def __init__(self, url: str) -> None:
@@ -70,6 +82,8 @@ class Store:
             self.engine: Engine = create_engine(url, future=True, connect_args=connect_args)
         except (SQLAlchemyError, ImportError) as exc:
             raise ConfigError(f"cannot open store {url!r}: {exc}") from exc
+        if self.engine.dialect.name not in _DIALECTS:
+            raise ConfigError(f"unsupported store {self.engine.dialect.name!r}: use sqlite or postgresql")
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._create_schema(url)
@@ -81,7 +95,9 @@ class Store:
             try:
                 Base.metadata.create_all(self.engine)
                 return
-            except OperationalError as exc:  # "table ... already exists" / "database is locked"
+            # "table ... already exists" / "database is locked"; PostgreSQL reports a lost
+            # CREATE TABLE race as a duplicate key (pg_type) or a duplicate table
+            except (OperationalError, IntegrityError, ProgrammingError) as exc:
                 if attempt == 4:
                     raise ConfigError(f"cannot initialise store {url!r}: {exc.orig}") from exc
                 time.sleep(0.1 * (attempt + 1))
@@ -98,6 +114,21 @@ class Store:
                 session.rollback()
                 raise RetryableError(f"store write failed: {exc.__class__.__name__}: {exc}") from exc
 
+    def _insert_new(
+        self, s: Session, key: InstrumentedAttribute[str], rows: list[dict[str, Any]]
+    ) -> set[str]:
+        """INSERT the rows whose key is not stored yet; returns the keys this call inserted.
+
+        A row another transaction is inserting concurrently makes this wait for it to commit,
+        then skips it: the key is claimed once. Rows go in key order (no deadlock between two
+        writers of overlapping keys)."""
+        if not rows:
+            return set()
+        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        rows = sorted(rows, key=lambda row: str(row[key.key]))
+        stmt = insert(key.class_).on_conflict_do_nothing().returning(key)
+        return set(s.scalars(stmt, rows))
+
     # --- analyzer sink -------------------------------------------------------------------------
     def record_events(self, events: Iterable[ErrorEvent]) -> int:
         """Fold new events into issues; events already counted are skipped. Returns how many counted."""
@@ -105,64 +136,77 @@ class Store:
         if not batch:
             return 0
         with self.session() as s:
-            seen = set(s.scalars(select(EventRow.event_id).where(EventRow.event_id.in_(list(batch)))))
-            fresh = [e for e in batch.values() if e.event_id not in seen]
-            fps = {e.fingerprint for e in fresh}
+            claimed = self._insert_new(
+                s,
+                EventRow.event_id,
+                [
+                    {"event_id": e.event_id, "fingerprint": e.fingerprint, "timestamp": _utc(e.timestamp)}
+                    for e in batch.values()
+                ],
+            )
+            fresh = sorted((batch[i] for i in claimed), key=lambda e: e.timestamp)
+            if not fresh:
+                return 0
+            firsts: dict[str, ErrorEvent] = {}
+            for ev in fresh:
+                firsts.setdefault(ev.fingerprint, ev)
+            created = self._insert_new(
+                s, IssueRow.fingerprint, [_new_row(new_issue(ev)) for ev in firsts.values()]
+            )
+            templates = [{"fingerprint": fp, "template": firsts[fp].template} for fp in created]
+            self._insert_new(s, IssueTemplateRow.fingerprint, templates)  # what `noise` suppresses
             rows = {
-                r.fingerprint: r for r in s.scalars(select(IssueRow).where(IssueRow.fingerprint.in_(fps)))
+                r.fingerprint: r
+                for r in s.scalars(
+                    select(IssueRow)
+                    .where(IssueRow.fingerprint.in_(sorted(firsts)))
+                    .order_by(IssueRow.fingerprint)
+                    .with_for_update()
+                    .execution_options(populate_existing=True)
+                )
             }
-            current = {fp: _issue(r) for fp, r in rows.items()}
-            for ev in sorted(fresh, key=lambda e: e.timestamp):
+            lost = sorted(set(firsts) - set(rows))
+            if lost:  # its id (HEP-<first 8 hex>) is taken by another fingerprint
+                raise RetryableError(f"store write failed: issue id of fingerprint {lost[0]} is taken")
+            current = {fp: _issue(r) for fp, r in rows.items() if fp not in created}
+            for ev in fresh:
                 issue = current.get(ev.fingerprint)
                 current[ev.fingerprint] = merge_event(issue, ev) if issue else new_issue(ev)
-                s.add(EventRow(event_id=ev.event_id, fingerprint=ev.fingerprint, timestamp=ev.timestamp))
             for fp, issue in current.items():
-                row = rows.get(fp)
-                if row is None:
-                    row = IssueRow(
-                        id=issue.id,
-                        fingerprint=fp,
-                        title=issue.title,
-                        error_type=issue.error_type,
-                        message=issue.message,
-                        application=issue.application,
-                        status="open",
-                    )
-                    s.add(row)
-                _fill(row, issue)
+                _fill(rows[fp], issue)
             return len(fresh)
 
     def record_logs(self, logs: Iterable[StructuredLog]) -> int:
         """Keep logs with a trace id (related-logs context); idempotent by log_id."""
-        batch = {}
+        batch: dict[str, dict[str, Any]] = {}
         for log in logs:
             trace = log.context.process_info.get("trace_id")
             if trace:
-                batch[log.log_id] = (log, str(trace))
+                when = log.original_timestamp
+                batch[log.log_id] = {
+                    "log_id": log.log_id,
+                    "trace_id": str(trace),
+                    "timestamp": _utc(when) if when else None,
+                    "application": log.source.application,
+                    "level": log.error.level,
+                    "message": log.error.message,
+                }
         if not batch:
             return 0
         with self.session() as s:
-            seen = set(s.scalars(select(LogRow.log_id).where(LogRow.log_id.in_(list(batch)))))
-            for log_id, (log, trace) in batch.items():
-                if log_id not in seen:
-                    s.add(
-                        LogRow(
-                            log_id=log_id,
-                            trace_id=trace,
-                            timestamp=log.original_timestamp,
-                            application=log.source.application,
-                            level=log.error.level,
-                            message=log.error.message,
-                        )
-                    )
-            return len(batch) - len(seen)
+            return len(self._insert_new(s, LogRow.log_id, list(batch.values())))
 
     # --- reading -------------------------------------------------------------------------------
-    def issues(self, *, status: str | None = None, limit: int = 1000) -> list[Issue]:
+    def issues(
+        self, *, status: str | None = None, limit: int = 1000, hide_ignored: bool = False
+    ) -> list[Issue]:
+        """Newest first; `hide_ignored` leaves out issues marked as noise when no status is asked."""
         with self.session() as s:
             query = select(IssueRow).order_by(IssueRow.last_seen.desc()).limit(limit)
             if status:
                 query = query.where(IssueRow.status == status)
+            elif hide_ignored:
+                query = query.where(IssueRow.status != "ignored")
             return [_issue(r) for r in s.scalars(query)]
 
     def issue(self, issue_id: str) -> Issue:
@@ -192,92 +236,12 @@ class Store:
                     "trace_id": r.trace_id,
                     "level": r.level,
                     "message": r.message,
-                    "timestamp": r.timestamp.isoformat() if r.timestamp else None,
+                    "timestamp": (_aware(r.timestamp) if r.timestamp.tzinfo else r.timestamp).isoformat()
+                    if r.timestamp
+                    else None,
                 }
                 for r in rows
             ]
-
-    # --- solutions and feedback ----------------------------------------------------------------
-    def save_solution(self, solution: Solution) -> None:
-        with self.session() as s:
-            s.add(
-                SolutionRow(
-                    issue_id=solution.issue_id,
-                    status=solution.status,
-                    provider=solution.provider,
-                    template=solution.template,
-                    patch=solution.patch,
-                    score=solution.score,
-                    explanation=solution.explanation,
-                    validation=solution.validation.model_dump(mode="json") if solution.validation else None,
-                    files=list(solution.files),
-                    created_at=solution.created_at,
-                    feedback=solution.feedback,
-                )
-            )
-
-    def set_diagnosis(self, issue_id: str, diagnosis: str | None) -> None:
-        with self.session() as s:
-            row = s.get(IssueRow, issue_id)
-            if row is not None:
-                row.diagnosis = diagnosis
-
-    def diagnosis(self, issue_id: str) -> str | None:
-        with self.session() as s:
-            row = s.get(IssueRow, issue_id)
-            return row.diagnosis if row else None
-
-    def _latest_row(self, s: Session, issue_id: str) -> SolutionRow | None:
-        """The issue's newest solution: the one shown, and the one feedback applies to."""
-        query = select(SolutionRow).where(SolutionRow.issue_id == issue_id)
-        return s.scalars(query.order_by(SolutionRow.id.desc())).first()
-
-    def solution(self, issue_id: str) -> Solution | None:
-        with self.session() as s:
-            row = self._latest_row(s, issue_id)
-            if row is None:
-                return None
-            return Solution(
-                issue_id=row.issue_id,
-                status=row.status,
-                provider=row.provider,
-                patch=row.patch,
-                score=row.score,
-                explanation=row.explanation,
-                validation=Validation.model_validate(row.validation) if row.validation else None,
-                files=tuple(row.files),
-                template=row.template,
-                created_at=_aware(row.created_at),
-                feedback=row.feedback,
-            )
-
-    def record_feedback(self, issue_id: str, verdict: Literal["accepted", "rejected"]) -> str | None:
-        """Mark the issue's best solution and remember the verdict for its template."""
-        with self.session() as s:
-            row = self._latest_row(s, issue_id)
-            if row is None:
-                raise InputError(f"issue {issue_id!r} has no solution to {verdict[:-2]}")
-            row.feedback = verdict
-            if row.template:
-                s.add(FeedbackRow(template=row.template, accepted=1 if verdict == "accepted" else 0))
-            issue = s.get(IssueRow, issue_id)
-            if issue is not None and verdict == "accepted":
-                issue.status = "resolved"
-            return row.template
-
-    def add_feedback(self, template: str, *, accepted: bool) -> None:
-        with self.session() as s:
-            s.add(FeedbackRow(template=template, accepted=1 if accepted else 0))
-
-    def feedback_counts(self) -> dict[str, tuple[int, int]]:
-        """template -> (accepted, total)."""
-        with self.session() as s:
-            rows = s.execute(
-                select(FeedbackRow.template, func.sum(FeedbackRow.accepted), func.count()).group_by(
-                    FeedbackRow.template
-                )
-            )
-            return {str(t): (int(a or 0), int(n)) for t, a, n in rows}
 
     # --- collector checkpoints -----------------------------------------------------------------
     def checkpoint(self, source: str) -> tuple[int, str] | None:
@@ -286,15 +250,38 @@ class Store:
             return (row.position, row.identity) if row else None
 
     def save_checkpoint(self, source: str, position: int, identity: str) -> None:
+        values = {"source": source, "position": position, "identity": identity}
         with self.session() as s:
-            row = s.get(CheckpointRow, source)
-            if row is None:
-                s.add(CheckpointRow(source=source, position=position, identity=identity))
+            if self.engine.dialect.name == "postgresql":
+                pg = postgresql.insert(CheckpointRow).values(values)
+                s.execute(pg.on_conflict_do_update(index_elements=["source"], set_=pg.excluded))
             else:
-                row.position, row.identity = position, identity
+                lite = sqlite.insert(CheckpointRow).values(values)
+                s.execute(lite.on_conflict_do_update(index_elements=["source"], set_=lite.excluded))
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _new_row(issue: Issue) -> dict[str, Any]:
+    """The issues row of a first occurrence (then folded like any other, under the row lock)."""
+    return {
+        "id": issue.id,
+        "fingerprint": issue.fingerprint,
+        "title": issue.title,
+        "error_type": issue.error_type,
+        "message": issue.message,
+        "application": issue.application,
+        "count": issue.count,
+        "severity": issue.severity,
+        "first_seen": _utc(issue.first_seen),
+        "last_seen": _utc(issue.last_seen),
+        "status": "open",
+        "frames": [f.model_dump() for f in issue.frames],
+        "stack_trace": issue.stack_trace,
+        "sample_log_ids": list(issue.sample_log_ids),
+        "trace_ids": list(issue.trace_ids),
+    }
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -1,4 +1,5 @@
-from datetime import UTC, datetime
+import threading
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -109,3 +110,118 @@ def test_store_feedback_port_turns_verdicts_into_weights(store):
     assert weights["mutation.single-point"] == pytest.approx(2 * 1 / 3)
     # the same table the CLI's `feedback` writes to
     assert StoreFeedback(store).weights() == weights
+
+
+def test_long_values_and_big_numbers_round_trip(store):
+    """What the logs and the config decide has no length limit, offsets are 64-bit (PostgreSQL
+    enforces VARCHAR(n) and 32-bit INTEGER where SQLite does not)."""
+    long_type = "com.example." + "deeply.nested." * 30 + "BoomException"
+    event = make_event(1, trace="t" * 600).model_copy(
+        update={"error_type": long_type, "application": "a" * 400}
+    )
+    assert store.record_events([event]) == 1
+    (issue,) = store.issues()
+    assert (issue.error_type, issue.application, issue.trace_ids) == (long_type, "a" * 400, ("t" * 600,))
+    source = "/var/log/" + "d/" * 700 + "app.log"
+    store.save_checkpoint(source, 2**40, "i" * 300)
+    assert store.checkpoint(source) == (2**40, "i" * 300)
+    solution = _solution(issue.id).model_copy(update={"provider": "openrouter:" + "m" * 120})
+    store.save_solution(solution)
+    assert store.solution(issue.id).provider == solution.provider
+
+
+def test_times_are_stored_and_read_back_in_utc_whatever_the_offset(store):
+    plus2 = timezone(timedelta(hours=2))
+    local = datetime(2026, 1, 1, 12, 0, tzinfo=plus2)  # 10:00 UTC
+    store.record_events([make_event(1).model_copy(update={"timestamp": local})])
+    store.record_events([make_event(2).model_copy(update={"timestamp": local + timedelta(minutes=5)})])
+    (issue,) = store.issues()
+    assert issue.first_seen == local
+    assert issue.first_seen.utcoffset() == timedelta(0)
+    assert issue.first_seen.isoformat() == "2026-01-01T10:00:00+00:00"
+    assert issue.last_seen.isoformat() == "2026-01-01T10:05:00+00:00"
+
+
+def test_concurrent_sinks_with_overlapping_events_count_each_event_once(store):
+    """Two analyzer replicas on one store, fed overlapping (re-delivered) events for the same
+    issues, in opposite orders: every event is counted exactly once, no update is lost."""
+    from hephaestus.store import Store
+    from hephaestus.store.sinks import IssueSink
+
+    events = [make_event(n, fingerprint="abcdef0123456789"[n % 3 :] + "x" * (n % 3)) for n in range(240)]
+    first, second = events[:160], events[80:][::-1]
+    stores = [Store(str(store.engine.url.render_as_string(hide_password=False))) for _ in range(2)]
+    sinks = [IssueSink(s) for s in stores]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def feed(sink: IssueSink, items) -> None:
+        try:
+            barrier.wait()
+            for i in range(0, len(items), 8):
+                sink.write(items[i : i + 8])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=feed, args=(sink, items)) for sink, items in zip(sinks, (first, second))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    for s in stores:
+        s.close()
+    assert errors == []
+    assert store.event_count() == 240
+    issues = store.issues()
+    assert len(issues) == 3
+    assert sum(i.count for i in issues) == 240
+    assert {i.count for i in issues} == {80}
+    assert sum(sink.counters.sent for sink in sinks) == 240
+    assert sum(sink.counters.dropped for sink in sinks) == 80
+
+
+def test_issue_template_is_the_first_events_template_and_verdicts_replace_each_other(store):
+    first = make_event(1).model_copy(update={"template": "KeyError <*> in cart"})
+    store.record_events([first, make_event(2)])
+    (issue,) = store.issues()
+    assert store.issue_template(issue.fingerprint) == "KeyError <*> in cart"
+    assert store.issue_template("0" * 16) is None
+    assert store.noise_templates() == []
+    assert store.noise_verdicts() == []
+    store.set_noise_verdict(
+        issue.id, real=False, template="KeyError <*> in cart", message="KeyError 'a' in cart"
+    )
+    assert store.issue(issue.id).status == "ignored"
+    assert store.noise_templates() == ["KeyError <*> in cart"]
+    assert store.issues(hide_ignored=True) == []
+    assert [i.id for i in store.issues()] == [issue.id]
+    assert [i.id for i in store.issues(status="ignored", hide_ignored=True)] == [issue.id]
+    store.set_noise_verdict(
+        issue.id, real=True, template="KeyError <*> in cart", message="KeyError 'a' in cart"
+    )
+    assert store.issue(issue.id).status == "open"
+    assert store.noise_templates() == []
+    (verdict,) = store.noise_verdicts()
+    assert verdict == ("HEP-ffffffff", "KeyError <*> in cart", "KeyError 'a' in cart", True)
+
+
+def test_a_real_verdict_reopens_the_noise_issues_it_clashes_with_and_keeps_fold_order(store):
+    store.record_events(
+        [make_event(1), make_event(2, fingerprint="a" * 16), make_event(3, fingerprint="b" * 16)]
+    )
+    store.set_noise_verdict("HEP-aaaaaaaa", real=False, template="disk <*> is slow today", message="m1")
+    store.set_noise_verdict("HEP-bbbbbbbb", real=False, template="fan <*> is loud today", message="m2")
+    store.set_noise_verdict("HEP-aaaaaaaa", real=False, template="disk <*> is slow today", message="m1")
+    assert store.noise_templates() == ["fan <*> is loud today", "disk <*> is slow today"]
+    store.set_noise_verdict(
+        "HEP-ffffffff", real=True, template="disk sda is slow today", message="m3", reopen=["HEP-aaaaaaaa"]
+    )
+    assert store.noise_templates() == ["fan <*> is loud today"]
+    assert store.issue("HEP-aaaaaaaa").status == "open"
+    assert store.issue("HEP-bbbbbbbb").status == "ignored"
+    assert [(v.issue_id, v.real) for v in store.noise_verdicts()] == [
+        ("HEP-bbbbbbbb", False),
+        ("HEP-ffffffff", True),
+    ]
