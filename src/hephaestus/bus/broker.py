@@ -1,7 +1,8 @@
 """A real Apache Kafka 4.x KRaft broker (1 or 3 nodes) on 127.0.0.1, run from Maven Central jars.
 
 Fed by deploy/kafka/ (pom.xml, *.properties templates, log4j2.properties) and a JDK + Maven;
-feeds the Kafka integration tests and `hephaestus kafka local` with a bootstrap address.
+feeds the Kafka integration tests and `hephaestus kafka local` with a bootstrap address (and, with
+tls=True, the throwaway CA clients must trust: `ca_location`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from hephaestus.errors import ConfigError, HephaestusError
 __all__ = ["KAFKA_VERSION", "LocalKafka", "deploy_dir", "ensure_runtime", "kafka_home"]
 
 KAFKA_VERSION = "4.3.1"
-_JVM_FLAGS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError")
+_JVM_FLAGS = ("-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError")
+_QUICK_JIT = "-XX:TieredStopAtLevel=1"  # C1 only: starts fast, costs CPU per message later
 _SASL_USER = "hephaestus"
 
 
@@ -74,17 +76,8 @@ def ensure_runtime(*, version: str = KAFKA_VERSION, home: Path | None = None) ->
         if marker.is_file() and marker.read_text().strip() == version:
             return lib
         shutil.rmtree(lib, ignore_errors=True)
-        cmd = [
-            mvn,
-            "-q",
-            "-B",
-            "-f",
-            str(deploy_dir() / "pom.xml"),
-            "dependency:copy-dependencies",
-            f"-Dkafka.version={version}",
-            "-DincludeScope=runtime",
-            f"-DoutputDirectory={lib}",
-        ]
+        cmd = [mvn, "-q", "-B", "-f", str(deploy_dir() / "pom.xml"), "dependency:copy-dependencies"]
+        cmd += [f"-Dkafka.version={version}", "-DincludeScope=runtime", f"-DoutputDirectory={lib}"]
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not (lib / f"kafka_2.13-{version}.jar").is_file():
             raise ConfigError(
@@ -125,19 +118,23 @@ class LocalKafka:
         *,
         nodes: Literal[1, 3] = 1,
         sasl: bool = False,
+        tls: bool = False,
         workdir: Path | None = None,
         version: str = KAFKA_VERSION,
         heap_mb: int = 384,
         start_timeout: float = 120.0,
+        quick_start: bool = True,
     ) -> None:
         if nodes not in (1, 3):
             raise ConfigError(f"nodes must be 1 or 3, not {nodes}")
-        self.nodes, self.sasl, self.version = nodes, sasl, version
+        self.nodes, self.sasl, self.tls, self.version = nodes, sasl, tls, version
         self.heap_mb, self.start_timeout = heap_mb, start_timeout
+        self.quick_start = quick_start  # False (benchmarks): full JIT, slower start, less CPU per record
         self._own_workdir = workdir is None
         self.workdir = workdir or Path(tempfile.gettempdir()) / "hephaestus-kafka-unstarted"
         self.sasl_username = _SASL_USER if sasl else None
         self.sasl_password = secrets.token_urlsafe(18) if sasl else None
+        self.ca_location: str | None = None  # PEM CA certificate, set by start() when tls=True
         self.procs: list[subprocess.Popen[bytes]] = []
         self.logs: list[Path] = []
         self.configs: list[Path] = []
@@ -151,11 +148,13 @@ class LocalKafka:
         return self._bootstrap
 
     def client_config(self) -> dict[str, Any]:
-        """librdkafka settings for a client of this cluster (SASL credentials included)."""
+        """librdkafka settings for a client of this cluster (SASL credentials and CA included)."""
         conf: dict[str, Any] = {"bootstrap.servers": self.bootstrap_servers, "broker.address.family": "v4"}
+        if self.tls:
+            conf |= {"security.protocol": "SSL", "ssl.ca.location": self.ca_location}
         if self.sasl:
             conf |= {
-                "security.protocol": "SASL_PLAINTEXT",
+                "security.protocol": "SASL_SSL" if self.tls else "SASL_PLAINTEXT",
                 "sasl.mechanism": "SCRAM-SHA-512",
                 "sasl.username": self.sasl_username,
                 "sasl.password": self.sasl_password,
@@ -164,16 +163,9 @@ class LocalKafka:
 
     def _java(self, lib: Path, *args: str, heap_mb: int) -> list[str]:
         log4j = deploy_dir() / "log4j2.properties"
-        return [
-            _require("java"),
-            f"-Xmx{heap_mb}m",
-            *_JVM_FLAGS,
-            f"-Dlog4j2.configurationFile={log4j}",
-            "-Dkafka.log.level=INFO",
-            "-cp",
-            f"{lib}/*",
-            *args,
-        ]
+        jit = [_QUICK_JIT] if self.quick_start or args[0] != "kafka.Kafka" else []
+        flags = [f"-Xmx{heap_mb}m", *_JVM_FLAGS, *jit, f"-Dlog4j2.configurationFile={log4j}"]
+        return [_require("java"), *flags, "-Dkafka.log.level=INFO", "-cp", f"{lib}/*", *args]
 
     def start(self) -> LocalKafka:
         _require("java")
@@ -185,6 +177,14 @@ class LocalKafka:
         voters = ",".join(f"{i + 1}@127.0.0.1:{c}" for i, (_, c, _) in enumerate(ports))
         cluster_id, tpl = _cluster_id(), deploy_dir()
         template = tpl / ("single-node.properties" if self.nodes == 1 else "cluster-node.properties")
+        protocol = "SASL_SSL" if self.tls else "SASL_PLAINTEXT"
+        overlay = {"sasl_protocol": protocol, "sasl_listener": protocol.lower()}
+        if self.tls:  # one certificate (127.0.0.1 + localhost) serves every node
+            from hephaestus.bus.certs import make_ca_and_server_cert  # noqa: PLC0415 - cryptography for TLS only
+
+            files = make_ca_and_server_cert(self.workdir / "tls")
+            self.ca_location = str(files.ca)
+            overlay |= {"tls_keystore": str(files.server), "tls_ca": str(files.ca)}
         for i, (broker, controller, internal) in enumerate(ports):
             node_dir = self.workdir / f"node{i + 1}"
             node_dir.mkdir(parents=True, exist_ok=True)
@@ -195,8 +195,10 @@ class LocalKafka:
                 "internal_port": str(internal),
                 "voters": voters,
                 "data_dir": str(node_dir / "data"),
-            }
+            } | overlay
             text = _render(template, values)
+            if self.tls:
+                text += "\n" + _render(tpl / "tls.properties", values)
             if self.sasl:
                 text += "\n" + _render(tpl / "sasl-scram.properties", values)
             cfg = node_dir / "server.properties"

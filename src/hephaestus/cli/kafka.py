@@ -31,8 +31,9 @@ def kafka_group() -> None:
 @kafka_group.command("local")
 @click.option("--nodes", type=click.Choice(["1", "3"]), default="1", show_default=True, help="Broker count.")
 @click.option("--sasl", is_flag=True, help="Require SASL/SCRAM-SHA-512 (credentials written to a 0600 file).")
+@click.option("--tls", is_flag=True, help="Serve TLS with a throwaway CA (its PEM path is printed).")
 @click.option("--workdir", type=click.Path(file_okay=False, path_type=Path), help="Keep data here.")
-def local(nodes: str, sasl: bool, workdir: Path | None) -> None:
+def local(nodes: str, sasl: bool, tls: bool, workdir: Path | None) -> None:
     """Start a KRaft broker (jars from Maven Central), print its address, stop on Ctrl-C/SIGTERM."""
     stop = threading.Event()
 
@@ -40,16 +41,20 @@ def local(nodes: str, sasl: bool, workdir: Path | None) -> None:
         stop.set()
 
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    broker = LocalKafka(nodes=1 if nodes == "1" else 3, sasl=sasl, workdir=workdir)
+    broker = LocalKafka(nodes=1 if nodes == "1" else 3, sasl=sasl, tls=tls, workdir=workdir)
     try:
         broker.start()
         click.echo(f"bootstrap.servers={broker.bootstrap_servers}")
+        conf, details = broker.client_config(), []
+        if tls:
+            details.append(f"ssl.ca.location={broker.ca_location}")
         if sasl:
             creds = broker.workdir / "client.properties"
             creds.touch(mode=0o600)
-            lines = [f"{k}={v}" for k, v in broker.client_config().items()]
-            creds.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            click.echo(f"security.protocol=SASL_PLAINTEXT user={broker.sasl_username} credentials={creds}")
+            creds.write_text("".join(f"{k}={v}\n" for k, v in conf.items()), encoding="utf-8")
+            details.append(f"user={broker.sasl_username} credentials={creds}")
+        if details:
+            click.echo(f"security.protocol={conf['security.protocol']} {' '.join(details)}")
         click.echo(f"started in {broker.start_seconds:.1f}s; Ctrl-C to stop", err=True)
         while not stop.wait(0.5):
             if any(proc.poll() is not None for proc in broker.procs):

@@ -34,8 +34,9 @@ def kafka_broker() -> Iterator[LocalKafka]:
 
 @pytest.fixture(scope="session")
 def kafka_sasl_broker() -> Iterator[LocalKafka]:
+    """SASL_SSL: SCRAM-SHA-512 over TLS, with a throwaway CA made at start (`broker.ca_location`)."""
     _require_toolchain()
-    with LocalKafka(nodes=1, sasl=True) as broker:
+    with LocalKafka(nodes=1, sasl=True, tls=True) as broker:
         yield broker
 
 

@@ -41,8 +41,8 @@ def test_topics_apply_json_then_idempotent(kafka_broker: LocalKafka, kafka_topic
 
 
 @pytest.mark.slow
-def test_kafka_local_prints_address_serves_and_stops_on_sigterm(kafka_broker: LocalKafka) -> None:
-    code = "from hephaestus.cli.kafka import kafka_group; kafka_group(['local'])"
+def test_kafka_local_tls_prints_address_and_ca_serves_and_stops_on_sigterm(kafka_broker: LocalKafka) -> None:
+    code = "from hephaestus.cli.kafka import kafka_group; kafka_group(['local', '--tls'])"
     proc = subprocess.Popen(
         [sys.executable, "-c", code],
         stdout=subprocess.PIPE,
@@ -56,7 +56,14 @@ def test_kafka_local_prints_address_serves_and_stops_on_sigterm(kafka_broker: Lo
         assert line.startswith("bootstrap.servers=127.0.0.1:"), line
         bootstrap = line.split("=", 1)[1]
         assert bootstrap != kafka_broker.bootstrap_servers
-        meta = AdminClient({"bootstrap.servers": bootstrap}).list_topics(timeout=10)
+        security = dict(part.split("=", 1) for part in proc.stdout.readline().split())
+        assert security["security.protocol"] == "SSL", security
+        tls = {
+            "bootstrap.servers": bootstrap,
+            "security.protocol": "SSL",
+            "ssl.ca.location": security["ssl.ca.location"],
+        }
+        meta = AdminClient(tls).list_topics(timeout=10)  # a client trusting the printed CA gets in
         assert len(meta.brokers) == 1
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
@@ -67,4 +74,4 @@ def test_kafka_local_prints_address_serves_and_stops_on_sigterm(kafka_broker: Lo
             proc.wait()
     time.sleep(0.5)
     with pytest.raises(KafkaException):  # the broker really is gone
-        AdminClient({"bootstrap.servers": bootstrap, "log_level": 0}).list_topics(timeout=2)
+        AdminClient({**tls, "log_level": 0}).list_topics(timeout=2)
