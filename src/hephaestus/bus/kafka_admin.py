@@ -8,7 +8,7 @@ Note: compacted topics (cleanup.policy contains `compact`) reject records withou
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal, NoReturn
 
 from confluent_kafka import KafkaError, KafkaException
@@ -29,6 +29,7 @@ from hephaestus.errors import ConfigError, RetryableError
 
 __all__ = ["TopicChange", "apply_topics"]
 
+MIN_INSYNC = "min.insync.replicas"
 Action = Literal["create", "add_partitions", "alter_config", "unchanged", "warning"]
 
 
@@ -100,6 +101,7 @@ def apply_topics(
     existing: list[TopicSpec] = []
     for spec in specs:
         rf = min(spec.replication_factor, brokers)
+        spec = _fit_min_insync(spec, rf)  # noqa: PLW2901 - the spec as it applies to this cluster
         if rf < spec.replication_factor:
             detail = f"replication {spec.replication_factor} capped to {rf} ({brokers} broker(s))"
             changes.append(TopicChange(spec.name, "warning", detail, False))
@@ -139,6 +141,16 @@ def apply_topics(
         changes += [TopicChange(s.name, "unchanged", "", False) for s in specs if s.name not in touched]
     order = {s.name: i for i, s in enumerate(specs)}
     return sorted(changes, key=lambda c: order.get(c.topic, len(order)))
+
+
+def _fit_min_insync(spec: TopicSpec, rf: int) -> TopicSpec:
+    """min.insync.replicas at most rf - 1 (at least 1): acks=all writes survive one lost replica,
+    and a single broker (rf 1) can take writes at all."""
+    wanted = spec.config.get(MIN_INSYNC)
+    if wanted is None:
+        return spec
+    fitted = str(min(int(wanted), max(1, rf - 1)))
+    return spec if fitted == wanted else replace(spec, config={**spec.config, MIN_INSYNC: fitted})
 
 
 def _await_metadata(admin: AdminClient, want: dict[str, int], timeout: float) -> None:

@@ -26,17 +26,28 @@ class TopicSpec:
 
 
 def default_topics(prefix: str = "") -> list[TopicSpec]:
-    """The seed's topic design; `prefix` namespaces them (tests use a unique prefix each)."""
+    """The seed's topic design; `prefix` namespaces them (tests use a unique prefix each).
+
+    min.insync.replicas 2 with RF 3: an acks=all write is on two brokers before it is acknowledged
+    (kafka_admin lowers it to RF - 1 on smaller clusters, so a single broker still takes writes)."""
+    isr = {"min.insync.replicas": "2"}
     return [
-        TopicSpec(prefix + RAW_LOGS, 12, 3, {"retention.ms": str(7 * _DAY_MS), "cleanup.policy": "delete"}),
+        TopicSpec(
+            prefix + RAW_LOGS, 12, 3, {"retention.ms": str(7 * _DAY_MS), "cleanup.policy": "delete", **isr}
+        ),
         TopicSpec(
             prefix + STRUCTURED_LOGS,
             12,
             3,
-            {"retention.ms": str(30 * _DAY_MS), "cleanup.policy": "compact,delete"},
+            {"retention.ms": str(30 * _DAY_MS), "cleanup.policy": "compact,delete", **isr},
         ),
-        TopicSpec(prefix + ERRORS, 6, 3, {"retention.ms": str(90 * _DAY_MS), "cleanup.policy": "compact"}),
         TopicSpec(
-            prefix + DEAD_LETTER, 3, 3, {"retention.ms": str(30 * _DAY_MS), "cleanup.policy": "delete"}
+            prefix + ERRORS, 6, 3, {"retention.ms": str(90 * _DAY_MS), "cleanup.policy": "compact", **isr}
+        ),
+        TopicSpec(
+            prefix + DEAD_LETTER,
+            3,
+            3,
+            {"retention.ms": str(30 * _DAY_MS), "cleanup.policy": "delete", **isr},
         ),
     ]

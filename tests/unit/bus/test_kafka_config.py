@@ -10,7 +10,8 @@ from pydantic import SecretStr
 from hephaestus.bus.base import Message, Producer
 from hephaestus.bus.broker import LocalKafka, ensure_runtime
 from hephaestus.bus.kafka import KafkaBus, client_config, send_to_dead_letter
-from hephaestus.bus.topics import DEAD_LETTER, ERRORS, STRUCTURED_LOGS
+from hephaestus.bus.kafka_admin import MIN_INSYNC, _fit_min_insync
+from hephaestus.bus.topics import DEAD_LETTER, ERRORS, STRUCTURED_LOGS, default_topics
 from hephaestus.errors import ConfigError, HephaestusError, PermanentError
 from hephaestus.settings import KafkaSettings
 
@@ -97,3 +98,14 @@ def test_missing_maven_is_a_config_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("HEPHAESTUS_KAFKA_HOME", str(tmp_path))
     with pytest.raises(ConfigError, match="`mvn` not found"):
         ensure_runtime()
+
+
+@pytest.mark.parametrize(("rf", "want"), [(3, "2"), (2, "1"), (1, "1")])
+def test_min_insync_replicas_fits_the_replication_factor(rf: int, want: str) -> None:
+    for spec in default_topics():
+        assert spec.config[MIN_INSYNC] == "2"
+        fitted = _fit_min_insync(spec, rf)
+        assert fitted.config[MIN_INSYNC] == want
+        assert {k: v for k, v in fitted.config.items() if k != MIN_INSYNC} == {
+            k: v for k, v in spec.config.items() if k != MIN_INSYNC
+        }
