@@ -1,5 +1,6 @@
 """Use cases shared by every face (CLI, HTTP API, MCP): analyze logs, run the pipeline, list
-issues, record feedback. Faces only parse arguments and render what these return.
+issues, record feedback on fixes and noise verdicts on issues. Faces only parse arguments and
+render what these return.
 
 Fed by settings and paths; drives collect -> process -> analyze -> repair -> validate.
 """
@@ -17,6 +18,8 @@ from hephaestus.collect import FileSource
 from hephaestus.collect.files import validate_log_path
 from hephaestus.errors import InputError
 from hephaestus.pipeline import Pipeline
+from hephaestus.process.masking import Masker
+from hephaestus.process.noise_rules import MIN_LITERAL_CHARS, NoiseFeedback, template_pattern
 from hephaestus.process.processor import Processor
 from hephaestus.records import Issue, Solution
 from hephaestus.settings import Settings
@@ -28,6 +31,7 @@ __all__ = [
     "Progress",
     "analyze_logs",
     "failing_test_output",
+    "mark_noise",
     "open_store",
     "record_feedback",
     "solve",
@@ -156,6 +160,7 @@ def analyze_logs(
     store = open_store(settings)
     bus = LocalBus(":memory:", partitions=settings.bus.partitions)
     processor = Processor(settings=settings.process, application=settings.collect.application or None)
+    processor.detector.set_noise_templates(store.noise_templates())  # issues marked as noise
     pipeline = Pipeline(bus=bus, store=store, processor=processor)
     source = FileSource(paths, follow=False, max_record_lines=settings.collect.max_record_lines)
     source.start()
@@ -204,3 +209,53 @@ def record_feedback(
         return {"issue": issue_id, "verdict": verdict, "template": template}
     finally:
         store.close()
+
+
+def mark_noise(issue_id: str, verdict: Literal["noise", "real"], *, settings: Settings) -> dict[str, Any]:
+    """Mark an issue as noise (its template is suppressed by detection from then on, in `analyze` and
+    within seconds in a running processor; the issue is ignored) or as real (the undo: the issue
+    reopens, and no noise template matching its message is kept). Same safety rules as the learner
+    (`NoiseFeedback`): InputError for a template with too few literal characters or one matching a
+    message marked real."""
+    store = open_store(settings)
+    try:
+        issue = store.issue(issue_id)
+        first_line = (issue.message.strip().splitlines() or [""])[0]
+        template = store.issue_template(issue.fingerprint) or Masker().mask(first_line)
+        rx = template_pattern(
+            template
+        )  # an exception issue's message is not its first line: use the template
+        message = first_line if rx is not None and rx.search(first_line) else template
+        verdicts = [v for v in store.noise_verdicts() if v.issue_id != issue.id]
+        learner = NoiseFeedback()
+        for v in verdicts:
+            learner.mark(v.template, v.message, real=v.real)
+        before = set(learner.templates())
+        real = verdict == "real"
+        learner.mark(template, message, real=real)
+        if not real and template not in learner.templates():
+            raise InputError(_refusal(issue.id, template, verdicts))
+        dropped = before - set(learner.templates())
+        reopen = sorted(v.issue_id for v in verdicts if not v.real and v.template in dropped)
+        store.set_noise_verdict(issue.id, real=real, template=template, message=message, reopen=reopen)
+        return {
+            "issue": issue.id,
+            "verdict": verdict,
+            "template": template,
+            "status": store.issue(issue.id).status,
+            "reopened": reopen,
+        }
+    finally:
+        store.close()
+
+
+def _refusal(issue_id: str, template: str, verdicts: list[Any]) -> str:
+    if template_pattern(template) is None:
+        return (
+            f"{issue_id}: template {template!r} is too generic to suppress (fewer than "
+            f"{MIN_LITERAL_CHARS} literal characters); write a rule in the rules file instead"
+        )
+    rx = template_pattern(template)
+    real = next((v for v in verdicts if v.real and rx is not None and rx.search(v.message)), None)
+    other = f"{real.issue_id}'s message {real.message!r}" if real else "a message marked real"
+    return f"{issue_id}: template {template!r} also matches {other}, marked real; not suppressed"

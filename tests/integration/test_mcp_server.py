@@ -64,6 +64,7 @@ def test_tools_and_resources_in_process(world: tuple[Settings, Path, str]) -> No
                 "propose_fix",
                 "validate_fix",
                 "record_feedback",
+                "mark_noise",
             }
             issues = _json(await client.call_tool("list_issues", {}))["issues"]
             assert issue_id in {i["id"] for i in issues}
@@ -94,6 +95,26 @@ def test_tools_and_resources_in_process(world: tuple[Settings, Path, str]) -> No
             assert isinstance(block, types.TextResourceContents)
             assert json.loads(block.text)["solution"]["status"] == "validated"
             bad = await client.call_tool("get_issue", {"issue_id": "HEP-nope"})
+            assert bad.is_error
+
+    anyio.run(main)
+
+
+def test_mark_noise_tool(world: tuple[Settings, Path, str]) -> None:
+    settings, repo, issue_id = world
+    server = build_server(_deps(settings, repo))
+
+    async def main() -> None:
+        async with Client(server) as client:
+            got = _json(await client.call_tool("mark_noise", {"issue_id": issue_id}))
+            assert (got["issue"], got["verdict"], got["status"]) == (issue_id, "noise", "ignored")
+            listed = {i["id"] for i in _json(await client.call_tool("list_issues", {}))["issues"]}
+            assert issue_id not in listed
+            ignored = _json(await client.call_tool("list_issues", {"status": "ignored"}))["issues"]
+            assert [i["id"] for i in ignored] == [issue_id]
+            back = _json(await client.call_tool("mark_noise", {"issue_id": issue_id, "verdict": "real"}))
+            assert back["status"] == "open"
+            bad = await client.call_tool("mark_noise", {"issue_id": "HEP-nope"})
             assert bad.is_error
 
     anyio.run(main)

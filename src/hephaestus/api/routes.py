@@ -1,10 +1,10 @@
-"""The /api routes: list and read issues, accept or reject fixes, analyze logs on the server.
+"""The /api routes: list and read issues, accept or reject fixes, mark issues as noise, analyze logs.
 
 Fed the settings and the open Store by `create_app`; every route is a thin adapter over
 hephaestus.service and the Store (the same calls `hephaestus issues`, `issues show`,
-`feedback` and `analyze --json` make) and only validates input and shapes JSON. Errors are
-raised as ApiError (or the service's own InputError) and turned into `{"error": "..."}` by the
-handlers `create_app` installs.
+`feedback`, `issues noise`/`real` and `analyze --json` make) and only validates input and
+shapes JSON. Errors are raised as ApiError (or the service's own InputError) and turned into
+`{"error": "..."}` by the handlers `create_app` installs.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hephaestus.errors import InputError
 from hephaestus.records import Issue
-from hephaestus.service import IssueReport, analyze_logs, record_feedback
+from hephaestus.service import IssueReport, analyze_logs, mark_noise, record_feedback
 from hephaestus.settings import Settings
 from hephaestus.store import Store
 
@@ -29,6 +29,7 @@ __all__ = [
     "ApiError",
     "FeedbackRequest",
     "IssueStatus",
+    "NoiseRequest",
     "api_router",
     "issue_detail",
     "issue_summary",
@@ -52,6 +53,15 @@ class FeedbackRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     verdict: Literal["accept", "reject"] = Field(description="accept resolves the issue; both are learned")
+
+
+class NoiseRequest(BaseModel):
+    """Body of POST /api/issues/{id}/noise."""
+
+    model_config = ConfigDict(extra="forbid")
+    verdict: Literal["noise", "real"] = Field(
+        default="noise", description="noise suppresses the issue's template and ignores it; real undoes"
+    )
 
 
 class AnalyzeRequest(BaseModel):
@@ -121,8 +131,9 @@ def api_router(settings: Settings, store: Store) -> APIRouter:
         status: Annotated[IssueStatus | None, Query(description="Only issues with this status.")] = None,
         limit: Annotated[int, Query(ge=1, le=1000, description="At most this many issues.")] = 100,
     ) -> dict[str, Any]:
-        """The issues in the store with their fix, like `hephaestus issues --json`."""
-        issues = store.issues(status=status, limit=limit)
+        """The issues in the store with their fix, like `hephaestus issues --json` (issues marked as
+        noise only with `status=ignored`)."""
+        issues = store.issues(status=status, limit=limit, hide_ignored=True)
         return {"issues": [issue_summary(_report(store, i)) for i in issues]}
 
     @router.get("/issues/{issue_id}", tags=["issues"], summary="One issue with its fix")
@@ -139,6 +150,14 @@ def api_router(settings: Settings, store: Store) -> APIRouter:
         issue = _find(store, issue_id)
         result = record_feedback(issue.id, body.verdict, settings=settings)
         return {**result, "status": store.issue(issue.id).status}
+
+    @router.post("/issues/{issue_id}/noise", tags=["issues"], summary="Mark the issue as noise or real")
+    def post_noise(issue_id: str, body: NoiseRequest) -> dict[str, Any]:
+        """`hephaestus issues noise|real`: noise suppresses the issue's template in detection (new
+        lines of it are not errors) and ignores the issue; real undoes it. 404 for an unknown issue,
+        400 for a template too generic to suppress or matching a message marked real."""
+        issue = _find(store, issue_id)
+        return mark_noise(issue.id, body.verdict, settings=settings)
 
     @router.post("/analyze", tags=["analysis"], summary="Analyze log files on the server")
     async def post_analyze(body: AnalyzeRequest) -> dict[str, Any]:

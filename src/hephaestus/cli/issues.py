@@ -1,4 +1,5 @@
-"""`hephaestus issues` and `hephaestus feedback`: browse stored issues, accept or reject fixes."""
+"""`hephaestus issues` and `hephaestus feedback`: browse stored issues, accept or reject fixes, mark
+an issue as noise (`issues noise ID`: its template is suppressed by detection) or back as real."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import click
 from rich.console import Console
 
 from hephaestus.cli.render import render_issue
-from hephaestus.service import IssueReport, open_store, record_feedback
+from hephaestus.service import IssueReport, mark_noise, open_store, record_feedback
 from hephaestus.settings import load_settings
 
 __all__ = ["feedback_command", "issues_group"]
@@ -24,13 +25,15 @@ _config = click.option("--config", "config_path", type=click.Path(dir_okay=False
 )
 @click.pass_context
 def issues_group(ctx: click.Context, config_path: str | None, as_json: bool, status: str | None) -> None:
-    """List the issues in the store (newest first); `issues show ID` for one with its fix."""
+    """List the issues in the store (newest first), except those marked as noise (`--status ignored`);
+    `issues show ID` for one with its fix, `issues noise ID` to silence one."""
     if ctx.invoked_subcommand is not None:
         return
     store = open_store(load_settings(config_path))
     try:
         reports = [
-            IssueReport(i, store.solution(i.id), store.diagnosis(i.id)) for i in store.issues(status=status)
+            IssueReport(i, store.solution(i.id), store.diagnosis(i.id))
+            for i in store.issues(status=status, hide_ignored=True)
         ]
     finally:
         store.close()
@@ -84,3 +87,36 @@ def feedback_command(issue_id: str, verdict: str, config_path: str | None, as_js
             f"{issue_id}: fix {verdict}ed"
             + (f" (template {result['template']})" if result["template"] else "")
         )
+
+
+def _verdict(verdict: str, issue_id: str, config_path: str | None, as_json: bool) -> None:
+    result = mark_noise(
+        issue_id, "noise" if verdict == "noise" else "real", settings=load_settings(config_path)
+    )
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    done = "marked as noise, ignored" if verdict == "noise" else f"marked real, {result['status']}"
+    click.echo(f"{result['issue']}: {done} (template {result['template']!r})")
+    if result["reopened"]:
+        click.echo(f"no longer suppressed, reopened: {', '.join(result['reopened'])}")
+
+
+@issues_group.command("noise")
+@click.argument("issue_id")
+@_config
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def noise_issue(issue_id: str, config_path: str | None, as_json: bool) -> None:
+    """Mark ISSUE_ID as noise: lines of its template stop being errors (in `analyze`, and within
+    seconds in a running processor) and the issue is ignored. Undo: `issues real ISSUE_ID`."""
+    _verdict("noise", issue_id, config_path, as_json)
+
+
+@issues_group.command("real")
+@click.argument("issue_id")
+@_config
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def real_issue(issue_id: str, config_path: str | None, as_json: bool) -> None:
+    """Mark ISSUE_ID as a real error (undoes `issues noise`): it reopens, and no noise template that
+    matches its message is kept or accepted later."""
+    _verdict("real", issue_id, config_path, as_json)

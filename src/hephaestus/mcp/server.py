@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 
 from hephaestus.errors import HephaestusError, InputError
 from hephaestus.records import Issue
-from hephaestus.service import IssueReport, check_repo, open_store, record_feedback
+from hephaestus.service import IssueReport, check_repo, mark_noise, open_store, record_feedback
 from hephaestus.settings import Settings
 from hephaestus.solve.composer import Composer
 from hephaestus.solve.config import role_prompt_id
@@ -183,12 +183,12 @@ def build_server(deps: ServerDeps) -> MCPServer:
     async def list_issues(
         status: Literal["open", "resolved", "ignored"] | None = None, limit: int = 50
     ) -> str:
-        """Issues in the store, newest first."""
+        """Issues in the store, newest first (those marked as noise only with status="ignored")."""
 
         def run() -> list[dict[str, Any]]:
             store = open_store(deps.settings)
             try:
-                return [_issue_json(i) for i in store.issues(status=status, limit=limit)]
+                return [_issue_json(i) for i in store.issues(status=status, limit=limit, hide_ignored=True)]
             finally:
                 store.close()
 
@@ -242,6 +242,12 @@ def build_server(deps: ServerDeps) -> MCPServer:
     async def record_feedback_tool(issue_id: str, verdict: Literal["accept", "reject"]) -> str:
         """Accept or reject the issue's stored fix (feeds template weights)."""
         return json.dumps(await thread(lambda: record_feedback(issue_id, verdict, settings=deps.settings)))
+
+    @server.tool(name="mark_noise")
+    async def mark_noise_tool(issue_id: str, verdict: Literal["noise", "real"] = "noise") -> str:
+        """Mark an issue as noise (its log template stops being detected as an error; the issue is
+        ignored) or as real (undo). Refused for a template too generic or matching a real message."""
+        return json.dumps(await thread(lambda: mark_noise(issue_id, verdict, settings=deps.settings)))
 
     @server.resource("hephaestus://issues", mime_type="application/json")
     def issues_resource() -> str:

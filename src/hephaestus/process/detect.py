@@ -1,7 +1,8 @@
 """Error detection rules: each rule is a conjunction of conditions; the first rule that fires names the hit.
 
 Fed one `Signals` per record by the Processor (level, message, template, exception, HTTP status,
-fields); feeds `Processed.is_error`/`rule`. Rules come from defaults or a YAML file (`load_rules`).
+fields); feeds `Processed.is_error`/`rule`. Rules come from defaults or a YAML file (`load_rules`), which
+may `include: [generic]` noise suppressions and `suppress:` templates marked as noise (noise_rules.py).
 """
 
 from __future__ import annotations
@@ -15,15 +16,27 @@ from typing import Any
 import yaml
 
 from hephaestus.errors import ConfigError
+from hephaestus.process.noise_rules import GENERIC_SUPPRESS_SPECS, template_pattern
 from hephaestus.process.signals import SIGNAL_NAMES
 
-__all__ = ["DEFAULT_RULES", "ERROR_LEVELS", "Detector", "Rule", "Signals", "load_rules", "parse_rules"]
+__all__ = [
+    "DEFAULT_RULES",
+    "ERROR_LEVELS",
+    "GENERIC_RULES",
+    "Detector",
+    "Rule",
+    "Signals",
+    "load_rules",
+    "parse_rules",
+    "suppress_rule",
+]
 
 ERROR_LEVELS = frozenset({"ERROR", "CRITICAL", "FATAL", "SEVERE", "PANIC", "EMERG", "ALERT"})
 _RULE_KEYS = frozenset(
     {"name", "levels", "message", "template", "exception", "http_status_min", "fields", "signals"}
     | {"enabled", "not"}
 )
+_FILE_KEYS = frozenset({"rules", "include", "suppress"})
 
 
 @dataclass(frozen=True)
@@ -83,23 +96,40 @@ DEFAULT_RULES: tuple[Rule, ...] = (
 
 
 class Detector:
-    """Evaluates suppressing rules first, then the others in order; returns the firing rule's name."""
+    """Returns the name of the first firing rule unless a suppressing rule matches. Suppressions are
+    checked only once a rule fired (same result as checking them first, and most records fire nothing)."""
 
     def __init__(self, *, rules: Sequence[Rule] = DEFAULT_RULES) -> None:
         self.rules = tuple(rules)
-        self._suppress = tuple(r for r in self.rules if r.negate)
+        self._rule_suppress = tuple(r for r in self.rules if r.negate)
+        self._suppress = self._rule_suppress
         self._fire = tuple(r for r in self.rules if not r.negate)
         self.uses_signals = any(r.signals for r in self.rules)
+        self.noise_templates: tuple[str, ...] = ()
+
+    def set_noise_templates(self, templates: Sequence[str]) -> bool:
+        """Suppress messages of `templates` (issues marked as noise) on top of the rules' own
+        suppressions, replacing the previous set; too generic templates are skipped. True when the
+        set changed. One tuple assignment: safe to call between `detect` calls of another thread."""
+        new = tuple(templates)
+        if new == self.noise_templates:
+            return False
+        rule = suppress_rule(new, name="noise-verdict")
+        self._suppress = self._rule_suppress + ((rule,) if rule is not None else ())
+        self.noise_templates = new
+        return True
 
     def detect(self, signals: Signals) -> str | None:
         """Name of the rule that flags `signals` as an error, or None."""
-        for rule in self._suppress:
-            if rule.matches(signals):
-                return None
         for rule in self._fire:
             if rule.matches(signals):
-                return rule.name
-        return None
+                break
+        else:
+            return None
+        for sup in self._suppress:
+            if sup.matches(signals):
+                return None
+        return rule.name
 
 
 def _regex(value: Any, where: str) -> re.Pattern[str]:
@@ -111,12 +141,52 @@ def _regex(value: Any, where: str) -> re.Pattern[str]:
         raise ConfigError(f"{where}: invalid regular expression {value!r}: {exc}") from exc
 
 
+def suppress_rule(templates: Sequence[str], *, name: str = "suppress") -> Rule | None:
+    """One suppressing rule matching the messages of any of `templates` (`<*>` = any text); None when
+    no template is specific enough (see `noise_rules.template_pattern`)."""
+    pats = [p.pattern for p in map(template_pattern, templates) if p is not None]
+    if not pats:
+        return None
+    return Rule(name=name, message=re.compile("|".join(f"(?:{p})" for p in pats), re.DOTALL), negate=True)
+
+
 def parse_rules(data: Any, *, source: str = "rules") -> list[Rule]:
-    """Build rules from parsed YAML: `{rules: [{name, levels, message, template, exception,
-    http_status_min, fields: {key: regex}, signals: [rate_spike], not: bool, enabled: bool}]}` or a list."""
-    items = data.get("rules") if isinstance(data, dict) else data
+    """Build rules from parsed YAML: `{include: [generic], suppress: [template, ...], rules: [{name,
+    levels, message, template, exception, http_status_min, fields: {key: regex}, signals: [rate_spike],
+    not: bool, enabled: bool}]}` or a bare list of rules."""
+    prefix: list[Rule] = []
+    if isinstance(data, dict):
+        unknown = set(data) - _FILE_KEYS
+        if unknown:
+            raise ConfigError(f"{source}: unknown top-level keys {sorted(unknown)}")
+        prefix = _include(data.get("include") or [], source) + _suppress(data.get("suppress") or [], source)
+        items = data.get("rules", [] if prefix else None)
+    else:
+        items = data
     if not isinstance(items, list):
         raise ConfigError(f"{source}: expected a list of rules under 'rules'")
+    return prefix + _parse_items(items, source)
+
+
+def _include(names: Any, source: str) -> list[Rule]:
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or any(n != "generic" for n in names):
+        raise ConfigError(f"{source}: include takes a list of built-in rule sets; known: ['generic']")
+    return [r for r in GENERIC_RULES if r.negate] if names else []
+
+
+def _suppress(templates: Any, source: str) -> list[Rule]:
+    if not isinstance(templates, list) or not all(isinstance(t, str) for t in templates):
+        raise ConfigError(f"{source}: suppress must be a list of template strings")
+    vague = [t for t in templates if template_pattern(t) is None]
+    if vague:
+        raise ConfigError(f"{source}: suppress templates with too few literal characters: {vague}")
+    rule = suppress_rule(templates)
+    return [rule] if rule is not None else []
+
+
+def _parse_items(items: list[Any], source: str) -> list[Rule]:
     rules: list[Rule] = []
     for i, item in enumerate(items):
         where = f"{source}: rule #{i + 1}"
@@ -162,6 +232,14 @@ def parse_rules(data: Any, *, source: str = "rules") -> list[Rule]:
             raise ConfigError(f"{where} ({rule.name}): sets no condition and would match everything")
         rules.append(rule)
     return rules
+
+
+# Generic noise suppressions (noise_rules.py) followed by the defaults; `include: [generic]` in a rules
+# file prepends the suppressions to that file's own rules.
+GENERIC_RULES: tuple[Rule, ...] = (
+    *_parse_items(list(GENERIC_SUPPRESS_SPECS), "generic rules"),
+    *DEFAULT_RULES,
+)
 
 
 def load_rules(path: str | Path) -> list[Rule]:
