@@ -5,12 +5,13 @@ Measures (1) a bare confluent-kafka consume->produce->commit passthrough, (2) th
 into the store, and (3) ingest -> error-event latency at a paced rate. Last line:
 RESULT throughput_logs_per_s=N p99_ms=M passthrough_ratio=R
 
-    .venv/bin/python bench/kafka_pipeline.py [--logs 40000] [--rate 2000] [--seconds 10]
+    .venv/bin/python bench/kafka_pipeline.py [--logs 40000] [--rate 2000] [--seconds 10] [--processors 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import socket
 import statistics
@@ -135,26 +136,41 @@ def stop(procs: list[subprocess.Popen[bytes]]) -> None:
         proc.wait(60)
 
 
-def pipeline_throughput(config: Path, count: int) -> tuple[float, float]:
-    """Processor + analyzer services drain `count` preloaded raw logs; (logs/s, processor-only logs/s)."""
-    pport, aport = free_port(), free_port()
-    procs = [service("processor", config, pport), service("analyzer", config, aport)]
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a live process (Linux /proc), to show where the time goes."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pipeline_throughput(
+    config: Path, count: int, processors: int, broker_pids: list[int]
+) -> tuple[float, float, dict[str, float]]:
+    """N processor services + one analyzer drain `count` preloaded raw logs.
+
+    Returns (logs/s end to end, logs/s until the processors were done, CPU µs per log by role)."""
+    pports, aport = [free_port() for _ in range(processors)], free_port()
+    workers = [service("processor", config, port) for port in pports]
+    analyzer = service("analyzer", config, aport)
+    roles = {"processor": [p.pid for p in workers], "analyzer": [analyzer.pid], "broker": broker_pids}
     events = count // ERROR_EVERY
     began = processed_at = 0.0
+    cpu0: dict[str, float] = {}
     try:
         while True:
-            done_in = scrape(pport, "hephaestus_records_in_total", "processor")
+            done_in = sum(scrape(port, "hephaestus_records_in_total", "processor") for port in pports)
             if done_in and not began:
                 began = time.perf_counter()
+                cpu0 = {role: sum(map(cpu_seconds, pids)) for role, pids in roles.items()}
             if done_in >= count and not processed_at:
                 processed_at = time.perf_counter()
             if scrape(aport, "hephaestus_records_out_total", "issue-sink") >= events:
                 break
             time.sleep(0.05)
         end = time.perf_counter()
+        cpu = {role: (sum(map(cpu_seconds, pids)) - cpu0[role]) / count * 1e6 for role, pids in roles.items()}
     finally:
-        stop(procs)
-    return count / (end - began), count / (processed_at - began)
+        stop([*workers, analyzer])
+    return count / (end - began), count / (processed_at - began), cpu
 
 
 def latency(settings: KafkaSettings, config: Path, rate: int, seconds: float) -> list[float]:
@@ -219,8 +235,9 @@ def main() -> None:
     ap.add_argument("--logs", type=int, default=40_000)
     ap.add_argument("--rate", type=int, default=2_000)
     ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--processors", type=int, default=2, help="processor services sharing the partitions")
     args = ap.parse_args()
-    with LocalKafka() as kafka, tempfile.TemporaryDirectory() as tmp:
+    with LocalKafka(quick_start=False) as kafka, tempfile.TemporaryDirectory() as tmp:
         prefix = f"b{uuid.uuid4().hex[:6]}."
         settings = KafkaSettings(
             bootstrap_servers=kafka.bootstrap_servers, topic_prefix=prefix, group_prefix=prefix + "g"
@@ -253,10 +270,14 @@ def main() -> None:
             kafka.bootstrap_servers, bus.physical("bench.pt.in"), bus.physical("bench.pt.out"), args.logs
         )
         print(f"passthrough (bare confluent-kafka consume->produce->commit): {pt:,.0f} msgs/s")
-        tput, proc_only = pipeline_throughput(config, args.logs)
+        tput, proc_only, cpu = pipeline_throughput(
+            config, args.logs, args.processors, [p.pid for p in kafka.procs]
+        )
         print(
-            f"pipeline (processor + analyzer services, {args.logs} logs, 1 in {ERROR_EVERY} errors): "
-            f"{tput:,.0f} logs/s end to end; processor alone done at {proc_only:,.0f} logs/s"
+            f"pipeline ({args.processors} processor + 1 analyzer services, {args.logs} logs, "
+            f"1 in {ERROR_EVERY} errors): {tput:,.0f} logs/s end to end; processors done at "
+            f"{proc_only:,.0f} logs/s; CPU per log: "
+            + ", ".join(f"{role} {us:.0f} µs" for role, us in cpu.items())
         )
         lat = latency(settings, config, args.rate, args.seconds)
         p50 = statistics.median(lat) if lat else float("nan")

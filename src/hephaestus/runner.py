@@ -20,6 +20,7 @@ from hephaestus.bus.local import LocalBus
 from hephaestus.collect import FileSource
 from hephaestus.errors import ConfigError, RetryableError
 from hephaestus.pipeline import Pipeline
+from hephaestus.process.noise_rules import NoiseRefresh
 from hephaestus.process.processor import Processor
 from hephaestus.process.templates import JsonFileStore, TemplateMiner
 from hephaestus.settings import Settings
@@ -33,6 +34,7 @@ __all__ = ["ALL_STAGES", "RunStats", "open_bus", "run_pipeline"]
 ALL_STAGES = frozenset({"collect", "process", "analyze", "solve"})
 _MAX_BACKOFF_S = 30.0
 _PRUNE_EVERY = 100
+NOISE_REFRESH_S = 5.0  # how soon a running processor applies a new `issues noise` verdict
 
 
 @dataclass
@@ -105,13 +107,23 @@ def run_pipeline(
             max_record_lines=settings.collect.max_record_lines,
             idle_flush_s=max(1.0, 2 * settings.collect.poll_interval_s),
         )
+    # issues marked as noise in the store: suppressed by detection, reloaded while running
+    noise = NoiseRefresh(
+        processor.detector.set_noise_templates, store.noise_templates, every_s=NOISE_REFRESH_S
+    )
     stats = RunStats()
     if metrics is not None:
         _attach_metrics(metrics, pipeline, source, bus, store, stats)
+    # A Kafka consumer blocks in poll until a record arrives, so a consuming stage needs no sleep
+    # (sleeping would add its length to the latency); the embedded bus and file polling do.
+    blocking = not isinstance(bus, LocalBus) and bool(stages & {"process", "analyze"})
+    idle_wait_s = 0.0 if blocking else settings.collect.poll_interval_s
     backoff = 0.5
     try:
         while not stop.is_set():
             try:
+                if "process" in stages:
+                    noise.poll()
                 moved = _iterate(pipeline, source, stages, metrics)
                 if "solve" in stages and repo is not None and settings.repair.enabled:
                     stats.solved += _solve_new(store, repo, settings, stop)
@@ -132,8 +144,8 @@ def run_pipeline(
                     _save_miner(templates, processor.miner)
                 if isinstance(bus, LocalBus):
                     bus.prune()  # the embedded bus keeps only what some group still has to read
-            if moved == 0:
-                stop.wait(settings.collect.poll_interval_s)
+            if moved == 0 and idle_wait_s:
+                stop.wait(idle_wait_s)
     finally:
         if "process" in stages:
             _save_miner(templates, processor.miner)

@@ -79,16 +79,22 @@ def client_config(settings: KafkaSettings) -> dict[str, Any]:
 
 
 class _ErrorWatch:
-    """error_cb target: remembers an authentication failure so the next call raises ConfigError."""
+    """error_cb target: remembers an auth or TLS certificate failure so the next call raises ConfigError."""
 
     def __init__(self, settings: KafkaSettings) -> None:
-        self.user, self.auth_error = settings.sasl_username, ""
+        self.user, self.auth_error, self.tls_error = settings.sasl_username, "", False
 
     def __call__(self, err: KafkaError) -> None:
-        if err.code() in _AUTH_CODES:
-            self.auth_error = err.str()
+        tls = err.code() == KafkaError._SSL and "certificate" in err.str()  # not a transient TLS drop
+        if err.code() in _AUTH_CODES or tls:
+            self.auth_error, self.tls_error = err.str(), tls
 
     def check(self) -> None:
+        if self.auth_error and self.tls_error:
+            raise ConfigError(
+                "Kafka TLS handshake failed: is kafka.ssl_ca_location the CA that signed the broker "
+                f"certificate? ({self.auth_error})"
+            )
         if self.auth_error:
             raise ConfigError(f"Kafka authentication failed for user {self.user!r}: {self.auth_error}")
 
@@ -98,6 +104,9 @@ _PERMANENT_CODES = {
     KafkaError.MSG_SIZE_TOO_LARGE,
     KafkaError.RECORD_LIST_TOO_LARGE,
 }
+
+
+_POLL_EVERY = 64  # produce() calls between two poll(0)s (flush() serves the rest)
 
 
 def _is_auth(err: KafkaError) -> bool:
@@ -120,6 +129,7 @@ class KafkaProducer(Producer):
         self._lock = threading.Lock()
         self._failed: list[tuple[dict[str, Any], KafkaError]] = []
         self.stats: Counter[str] = Counter()
+        self._unpolled = 0
         self._replaying = self._replay()
 
     def produce(
@@ -135,15 +145,19 @@ class KafkaProducer(Producer):
         deadline = time.monotonic() + block_s
         while True:
             try:
-                self._p.produce(
-                    rec["topic"],
-                    rec["value"],
-                    rec["key"],
-                    headers=list(rec["headers"].items()),
-                    on_delivery=functools.partial(self._on_delivery, rec),
-                )
+                callback = functools.partial(self._on_delivery, rec)
+                if rec["headers"]:
+                    headers = list(rec["headers"].items())
+                    self._p.produce(
+                        rec["topic"], rec["value"], rec["key"], headers=headers, on_delivery=callback
+                    )
+                else:
+                    self._p.produce(rec["topic"], rec["value"], rec["key"], on_delivery=callback)
                 self.stats["produced"] += 1
-                self._p.poll(0)
+                self._unpolled += 1
+                if self._unpolled >= _POLL_EVERY:  # serve delivery callbacks now and then, not per record
+                    self._unpolled = 0
+                    self._p.poll(0)
                 return
             except BufferError:
                 if time.monotonic() > deadline:
@@ -319,7 +333,14 @@ class KafkaConsumer(Consumer):
         self.assigned -= {(p.topic, p.partition) for p in parts}
 
     def poll_batch(self, max_messages: int = 500, timeout: float = 1.0) -> list[Message]:
-        raw = self._c.consume(num_messages=max_messages, timeout=timeout)
+        """What is fetched already, up to `max_messages`; if nothing is, wait up to `timeout` for
+        the first message and take the rest that came with it. Adaptive batching: a busy consumer
+        gets full batches, an idle one hands on a record as soon as it arrives (low latency)."""
+        raw = self._c.consume(num_messages=max_messages, timeout=0)
+        if not raw:
+            raw = self._c.consume(num_messages=1, timeout=timeout)
+            if raw and max_messages > 1:
+                raw += self._c.consume(num_messages=max_messages - 1, timeout=0)
         self._watch.check()
         out: list[Message] = []
         for msg in raw:

@@ -38,7 +38,7 @@ _JSON_USED = frozenset({*_MSG_KEYS, *_LEVEL_KEYS, *_TS_KEYS, *_EXC_KEYS})
 _LOGFMT_USED = frozenset({*_MSG_KEYS, *_LEVEL_KEYS, *_TS_KEYS})
 
 
-@dataclass(frozen=True)
+@dataclass  # read-only by convention, not frozen: see HeaderFields
 class ParsedLine(HeaderFields):
     """The fields found in one record (a header's fields plus what the body adds); `message` is
     the human text, `body` the lines after the first."""
