@@ -1,7 +1,9 @@
 """The stage runner: moves records source -> raw -> structured/errors -> store over any Bus.
 
-Each step reads a batch, writes its outputs, flushes them, and only then commits the input
-offsets (at-least-once; sinks are idempotent). Poison records go to the dead-letter topic.
+Each step reads a batch, writes its outputs and commits the input offsets only once those outputs
+are durable (at-least-once; sinks are idempotent). The process step does not wait per batch: it
+commits a batch when the producer reports all its outputs acknowledged, processing the next ones
+meanwhile. Poison records go to the dead-letter topic.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from hephaestus.store.sinks import IssueSink, LogIndexSink
 __all__ = ["Pipeline", "PipelineStats", "dead_letter"]
 
 ORIGIN = "hephaestus-origin"
+_MAX_UNACKED = 8  # processed batches awaiting acknowledgement before process_once flushes
 _log_json = StructuredLog.__pydantic_serializer__.to_json  # JSON bytes, as model_dump_json().encode()
 _event_json = ErrorEvent.__pydantic_serializer__.to_json
 _TRACE_KEY = b'"trace_id"'  # in a StructuredLog's JSON only when process_info holds a trace id
@@ -86,6 +89,7 @@ class Pipeline:
         self.group_prefix = group_prefix
         self._consumers: dict[str, Consumer] = {}
         self.stats = PipelineStats()
+        self._unacked: list[tuple[int, list[Message]]] = []  # (producer mark, last message per partition)
         self.issue_sink = IssueSink(store) if store is not None else None
         self.index_sink = LogIndexSink(store) if store is not None else None
         self.on_progress: Callable[[str, int], None] | None = None
@@ -146,12 +150,35 @@ class Pipeline:
                     ev = out.event
                     self.producer.produce(self.errors, _event_json(ev), key=ev.fingerprint.encode())
                     self.stats.errors += 1
-        self.producer.flush()
         if batch:
-            consumer.commit(batch)
+            # the batch's input offsets are committed once its outputs are acknowledged: meanwhile
+            # the next batches are processed (no flush round trip per batch on Kafka)
+            last = {(m.topic, m.partition): m for m in batch}
+            self._unacked.append((self.producer.mark(), list(last.values())))
             if self.on_progress:
                 self.on_progress("process", len(batch))
+        self._commit_acknowledged(consumer, wait=len(self._unacked) > _MAX_UNACKED)
         return len(batch)
+
+    def _commit_acknowledged(self, consumer: Consumer, *, wait: bool) -> None:
+        """Commit the input of every batch whose outputs are durable; `wait` flushes first, so all are."""
+        if not self._unacked:
+            return
+        if wait:
+            self.producer.flush()  # raises if a record could not be delivered: nothing is committed
+            ready, self._unacked = self._unacked, []
+        else:
+            done = 0
+            while done < len(self._unacked) and self.producer.delivered(self._unacked[done][0]):
+                done += 1
+            ready, self._unacked = self._unacked[:done], self._unacked[done:]
+        if ready:
+            consumer.commit([m for _, last in ready for m in last], wait=False)
+
+    def settle(self) -> None:
+        """Flush and commit everything processed so far (drain and close call it)."""
+        if self._unacked:
+            self._commit_acknowledged(self._consumer("processor", self.raw), wait=True)
 
     def _dead(self, msg: Message, reason: str) -> None:
         dead_letter(self.producer, self.dlq, msg, reason)
@@ -211,6 +238,7 @@ class Pipeline:
                 moved += self.analyze_once() + self.index_once()
             total += moved
             if moved == 0:
+                self.settle()
                 return total
 
     def dead_letters(self) -> list[dict[str, str]]:
@@ -226,6 +254,7 @@ class Pipeline:
         return out
 
     def close(self) -> None:
+        self.settle()
         self.producer.flush()
         for consumer in self._consumers.values():
             consumer.close()

@@ -45,14 +45,28 @@ class Producer(ABC):
     def close(self) -> None:
         self.flush()
 
+    def mark(self) -> int:
+        """End a batch of produced records; `delivered(token)` says when all of it is durable.
+
+        This default flushes right here (a bus without asynchronous acknowledgements)."""
+        self.flush()
+        return 0
+
+    def delivered(self, token: int) -> bool:
+        """True once every record produced before `mark()` returned `token` is durable."""
+        return True
+
 
 class Consumer(ABC):
     @abstractmethod
     def poll_batch(self, max_messages: int = 500, timeout: float = 1.0) -> list[Message]: ...
 
     @abstractmethod
-    def commit(self, messages: list[Message]) -> None:
-        """Commit the offsets after these messages (only call once their output is durable)."""
+    def commit(self, messages: list[Message], *, wait: bool = True) -> None:
+        """Commit the offsets after these messages (only call once their output is durable).
+
+        `wait=False` may return before the commit is acknowledged (a lost commit only means
+        re-delivery, which sinks deduplicate); close() then commits the last offsets for sure."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -208,7 +208,7 @@ class LocalConsumer(Consumer):
                     self._position[(topic, part)] = msg.offset + 1
         return out
 
-    def commit(self, messages: list[Message]) -> None:
+    def commit(self, messages: list[Message], *, wait: bool = True) -> None:
         last: dict[tuple[str, int], int] = defaultdict(lambda: -1)
         for m in messages:
             last[(m.topic, m.partition)] = max(last[(m.topic, m.partition)], m.offset)
