@@ -28,7 +28,8 @@ _WHOLE = re.compile(
     )$""",
     re.VERBOSE,
 )
-_HEXISH = "0123456789abcdefABCDEF:-."  # hashes, UUIDs, MACs, IPv6 (when long enough)
+_HEXDIGITS = "0123456789abcdefABCDEF"
+_HEXISH = _HEXDIGITS + ":-."  # hashes, UUIDs, MACs, IPv6 (when long enough)
 _INNER = re.compile(r"(?:[a-zA-Z][a-zA-Z0-9+.-]*://|(?<![\w.])/)[\w.@%+~$-]+(?:/[\w.@%+~$-]*)*/?")
 # One C-level pass for the commonest whole-token variables (bracketed or not); the rest take the slow path.
 _FAST = re.compile(
@@ -42,6 +43,8 @@ _FAST = re.compile(
     )([)\]}"',.;:!?]*)""",
     re.VERBOSE,
 )
+_DIGITS = "0123456789"
+_WORD_NON_DIGITS = "_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SPLIT_BOOL = re.compile(r"(?i)(?<![A-Za-z])(?:true|false)(?![A-Za-z])")
 _HAS_DIGIT = re.compile(r"\d").search
 _NUMERIC = "0123456789.:,-+"
@@ -96,16 +99,23 @@ class Masker:
 def _mask_token(token: str) -> str:
     if token.isdigit():
         return WILDCARD
-    if _HAS_DIGIT(token) is None and "/" not in token:
+    if (
+        token.isalpha()
+        or not token
+        or (
+            token[0] not in _DIGITS  # an ASCII digit at either end spares the regex
+            and token[-1] not in _DIGITS
+            and "/" not in token
+            and _HAS_DIGIT(token) is None
+        )
+    ):  # no digit, no slash
         low = token.lower()
         if len(token) >= 8 and not low.strip("abcdef"):
             return WILDCARD  # ffffffff
         if "true" not in low and "false" not in low:
             return token
         return WILDCARD if low in _BOOLEANS else _SPLIT_BOOL.sub(WILDCARD, token)
-    fast = _FAST.fullmatch(token)
-    if fast is not None:
-        return fast.group(1) + WILDCARD + fast.group(2)
+    # str methods before any regex (a regex call costs as much as a dozen of them)
     if token[0].isalnum() and token[-1].isalnum():
         core, head, tail = token, "", ""
     else:
@@ -114,6 +124,30 @@ def _mask_token(token: str) -> str:
         stripped = core.rstrip(_CLOSE)
         tail = core[len(stripped) :]
         core = stripped
+    if (
+        core.isascii()
+        and (core.isalnum() or core.replace("_", "").isalnum())
+        and not (tail and ("." in tail or ":" in tail) and not core.strip(_HEXDIGITS))  # `ffff3000.`
+    ):  # one ASCII word with a digit (`cn512`, `eth0,`): _FAST and _mask_slow's verdict, minus their detours
+        rest = core.rstrip(_WORD_NON_DIGITS)  # up to its last digit
+        prefix = rest[:-1]  # a version word is letters, one digit after a letter, letters
+        if (
+            prefix[-1:].isalpha()
+            and not prefix.strip(_WORD_NON_DIGITS)
+            and not (len(core) >= 8 and not core.strip(_HEXISH))
+        ):
+            return token  # Slf4jLogger, eth0,
+        return head + WILDCARD + tail  # 12KB, blk_42, cn512, deadbee5
+    if "=" not in token and "#" not in token:  # neither can be part of a _FAST match
+        fast = _FAST.fullmatch(token)
+        if fast is not None:
+            return fast.group(1) + WILDCARD + fast.group(2)
+    return _mask_slow(token, head, core, tail)
+
+
+def _mask_slow(token: str, head: str, core: str, tail: str) -> str:
+    """A token with a digit or a slash that _FAST did not take, split into opening brackets, core and
+    closing punctuation: whole-token variables, inner paths, then segment by segment."""
     if not core:
         return token
     if _is_whole(core):
@@ -134,7 +168,9 @@ def _mask_token(token: str) -> str:
 def _mask_segment(part: str, *, whole_checked: bool = False) -> str:
     if not part or part == WILDCARD:
         return part
-    if _HAS_DIGIT(part) is None:
+    if part.isdecimal():
+        return WILDCARD
+    if part.isalpha() or _HAS_DIGIT(part) is None:
         return WILDCARD if part.lower() in _BOOLEANS else part
     if "/" in part or "\\" in part or (not whole_checked and _is_whole(part)):
         return WILDCARD  # HTTP/1.1, a/b/3: one variable
@@ -157,12 +193,16 @@ def _is_whole(core: str) -> bool:
         return True  # integers, IPs, times, dotted dates
     if not core.strip(_HEXISH) and (len(core) >= 8 or core[:2] in ("0x", "0X")):
         return True
+    if ("=" in core or "#" in core) and "://" not in core:
+        return False  # only a URL can hold them
     if core[0] in "0123456789+-./\\" or "/" in core or ":" in core or "\\" in core:
         return _WHOLE.match(core) is not None
     return False
 
 
 def _is_variable(part: str) -> bool:
-    if _HAS_DIGIT(part) is None:
+    if part.isdecimal():
+        return True
+    if part.isalpha() or _HAS_DIGIT(part) is None:
         return False
     return not _WORD_WITH_VERSION.match(part)  # Slf4jLogger, SOCKS5, eth0, IPv4 stay words

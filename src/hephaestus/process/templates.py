@@ -7,8 +7,9 @@ and error events. State round-trips through to_state()/from_state(); a TemplateS
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
-from operator import itemgetter
+from operator import eq, itemgetter
 from typing import Any, Literal, NamedTuple
 
 from hephaestus.process.masking import WILDCARD, Masker
@@ -28,6 +29,7 @@ from hephaestus.process.template_tokens import (
 __all__ = ["JsonFileStore", "Template", "TemplateMatch", "TemplateMiner", "TemplateStore"]
 
 _STATE_VERSION = 1
+_HAS_ALNUM = re.compile(r"[^\W_]").search
 
 
 class Template(NamedTuple):
@@ -75,7 +77,7 @@ class _Cluster:
         self.text = ""
         self.size = size
         self.canon: list[str] | None = None  # [template_id, template] it renders as (no enumerations)
-        self.consts: frozenset[tuple[int, str]] = frozenset()
+        self.consts: tuple[str | None, ...] = ()  # the template's constant tokens, None at wildcards
         self.partial: tuple[int, ...] = ()
         self.n_wild = 0
         # position -> {word: count}; a position leaves this dict when a non-word or too many words show up
@@ -93,7 +95,7 @@ class _Cluster:
         """Recompute the comparison index after the template changed."""
         self.text = " ".join(self.tokens)
         self.canon = None
-        self.consts = frozenset((i, t) for i, t in enumerate(self.tokens) if WILDCARD not in t)
+        self.consts = tuple(None if WILDCARD in t else t for t in self.tokens)
         self.partial = tuple(i for i, t in enumerate(self.tokens) if WILDCARD in t and t != WILDCARD)
         self.n_wild = self.tokens.count(WILDCARD)
         self.rendered = {}
@@ -212,8 +214,11 @@ class TemplateMiner:
         }
 
     @classmethod
-    def from_state(cls, state: dict[str, Any], *, masker: Masker | None = None) -> TemplateMiner:
-        """Rebuild a miner from `to_state()` output; raises ValueError for an unknown layout."""
+    def from_state(
+        cls, state: dict[str, Any], *, masker: Masker | None = None, max_cache: int = 100_000
+    ) -> TemplateMiner:
+        """Rebuild a miner from `to_state()` output; raises ValueError for an unknown layout.
+        The caches are not part of the state: they refill as lines come in."""
         if state.get("version") != _STATE_VERSION:
             raise ValueError(f"unsupported template state version: {state.get('version')!r}")
         miner = cls(
@@ -221,6 +226,7 @@ class TemplateMiner:
             masker=masker,
             max_enum=int(state.get("max_enum", 8)),
             enum_ratio=float(state.get("enum_ratio", 0.2)),
+            max_cache=max_cache,
         )
         for item in state["clusters"]:
             cluster = _Cluster(str(item["id"]), [str(t) for t in item["tokens"]], int(item["size"]))
@@ -247,13 +253,13 @@ class TemplateMiner:
         candidates = self._by_len.get(len(tokens))
         if not candidates:
             return None
-        pairs = set(enumerate(tokens))
         n = len(tokens)
         best: _Cluster | None = None
         best_score = -1.0
         for cluster in candidates:
-            # equal constants / positions where the template is not a bare wildcard
-            same = len(cluster.consts & pairs)
+            # equal constants (`consts` holds None where the template has a wildcard), then the
+            # positions where the template is a partial wildcard (`user=<*>`) that fits the value
+            same = sum(map(eq, cluster.consts, tokens))
             for i in cluster.partial:
                 if fits(cluster.tokens[i], tokens[i]):
                     same += 1
@@ -335,11 +341,12 @@ class TemplateMiner:
     def _canonicalise(self, template_id: str, template: str) -> str:
         """Templates that differ only in how many tokens a value spans (`5 bytes` vs `5 bytes (5 KB)`,
         lists of names) share a signature; the most general template seen stands for all of them."""
-        kept = []
-        for token in template.split():
-            text = token.replace(WILDCARD, "") if WILDCARD in token else token
-            if text.strip(",.;:()[]") not in SPAN_WORDS and any(c.isalnum() for c in text):
-                kept.append(text)  # `uid=<*>` keeps `uid=`; `(<*>`, `5 KB)` and `<*>` say nothing
+        # `uid=<*>` keeps `uid=`; `(<*>`, `5 KB)` and `<*>` say nothing ([^\W_] is str.isalnum)
+        kept = [
+            text
+            for text in template.replace(WILDCARD, "").split()
+            if text.strip(",.;:()[]") not in SPAN_WORDS and _HAS_ALNUM(text) is not None
+        ]
         signature = " ".join(kept) if len(kept) >= MIN_SIGNATURE else ""
         if signature:
             known = self._by_signature.get(signature)
