@@ -7,7 +7,7 @@ error-event latency at a paced rate through one processor, after a warm-up. Last
 RESULT throughput_logs_per_s=N p99_ms=M passthrough_ratio=R
 
     .venv/bin/python bench/kafka_pipeline.py [--logs 40000] [--rate 2000] [--seconds 10] [--warmup 3]
-        [--processors 2] [--full-jit-broker]
+        [--processors 1] [--full-jit-broker]
 """
 
 from __future__ import annotations
@@ -254,7 +254,7 @@ def main() -> None:
         help="broker JVM with C2 too (in one-minute runs its compiles cost more than they save)",
     )
     ap.add_argument("--warmup", type=float, default=3.0, help="seconds streamed before latency is recorded")
-    ap.add_argument("--processors", type=int, default=2, help="processor services sharing the partitions")
+    ap.add_argument("--processors", type=int, default=1, help="processor services sharing the partitions")
     args = ap.parse_args()
     with LocalKafka(quick_start=not args.full_jit_broker) as kafka, tempfile.TemporaryDirectory() as tmp:
         prefix = f"b{uuid.uuid4().hex[:6]}."
