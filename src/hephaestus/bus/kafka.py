@@ -62,6 +62,8 @@ class KafkaConsumer(Consumer):
     def _on_assign(self, _c: Any, parts: list[TopicPartition]) -> None:
         self.stats["assigned"] += len(parts)
         self.assigned |= {(p.topic, p.partition) for p in parts}
+        for p in parts:  # another member may have committed since we last owned it
+            self._committed.pop((p.topic, p.partition), None)
 
     def _on_revoke(self, _c: Any, parts: list[TopicPartition]) -> None:
         # Nothing is committed here: what the caller has not committed yet is re-delivered to
@@ -133,11 +135,17 @@ class KafkaConsumer(Consumer):
     def lag(self) -> dict[tuple[str, int], int]:
         """Records behind the committed offset, per assigned (logical topic, partition).
 
-        Local only, so a metrics thread never stalls the consumer: the high watermark is the one
-        the last fetch response carried (`cached=True`), the committed offset the last one this
-        consumer committed, else its position, else the log start (an upper bound until the first
-        read). Partitions without a fetch response yet are left out."""
+        Cheap, so a metrics thread never stalls the consumer: the high watermark is the one the last
+        fetch response carried (`cached=True`); the committed offset is the last one this consumer
+        committed, else the group's (asked once per assignment), else its position, else the log
+        start. Partitions without a fetch response yet are left out."""
         parts = [TopicPartition(t, p) for t, p in sorted(self.assigned)]
+        unknown = [tp for tp in parts if (tp.topic, tp.partition) not in self._committed]
+        if unknown:  # once per assignment: what the group committed before this consumer got it
+            with contextlib.suppress(KafkaException):
+                for tp in self._c.committed(unknown, timeout=10):
+                    if tp.offset >= 0:
+                        self._committed.setdefault((tp.topic, tp.partition), tp.offset)
         position = {(tp.topic, tp.partition): tp.offset for tp in self._c.position(parts)} if parts else {}
         out: dict[tuple[str, int], int] = {}
         for tp in parts:
