@@ -47,8 +47,8 @@ class KafkaConsumer(Consumer):
             "error_cb": self._watch,
             "on_commit": self._on_commit,
         }
-        self._unsure: dict[tuple[str, int], int] = {}  # last offsets committed without waiting
         self._committed: dict[tuple[str, int], int] = {}  # next offset to read, as last committed here
+        self._unsure: set[tuple[str, int]] = set()  # of those, committed without waiting
         self._c = _RdConsumer(conf | bus.extra_config)
         self.assigned: set[tuple[str, int]] = set()
         self.stats: Counter[str] = Counter()
@@ -64,6 +64,7 @@ class KafkaConsumer(Consumer):
         self.assigned |= {(p.topic, p.partition) for p in parts}
         for p in parts:  # another member may have committed since we last owned it
             self._committed.pop((p.topic, p.partition), None)
+            self._unsure.discard((p.topic, p.partition))
 
     def _on_revoke(self, _c: Any, parts: list[TopicPartition]) -> None:
         # Nothing is committed here: what the caller has not committed yet is re-delivered to
@@ -130,6 +131,7 @@ class KafkaConsumer(Consumer):
             raise RetryableError(
                 f"Kafka offset commit failed for {bad[0].topic}[{bad[0].partition}]: {bad[0].error}"
             )
+        self._unsure.difference_update(owned)  # these offsets are acknowledged now
         self.stats["committed"] += len(messages)
 
     def lag(self) -> dict[tuple[str, int], int]:
@@ -163,13 +165,11 @@ class KafkaConsumer(Consumer):
 
     def close(self) -> None:
         """Commit the last asynchronously committed offsets synchronously, then leave the group."""
-        last = {tp: off for tp, off in self._unsure.items() if tp in self.assigned}
+        mine = self._unsure & self.assigned & self._committed.keys()
+        last = [TopicPartition(t, p, self._committed[t, p]) for t, p in sorted(mine)]
         if last:
             with contextlib.suppress(KafkaException):  # not committed = re-delivered, never lost
-                self._c.commit(
-                    offsets=[TopicPartition(t, p, off + 1) for (t, p), off in last.items()],
-                    asynchronous=False,
-                )
+                self._c.commit(offsets=last, asynchronous=False)
         self._c.close()
 
 
