@@ -222,9 +222,8 @@ def mark_noise(issue_id: str, verdict: Literal["noise", "real"], *, settings: Se
         issue = store.issue(issue_id)
         first_line = (issue.message.strip().splitlines() or [""])[0]
         template = store.issue_template(issue.fingerprint) or Masker().mask(first_line)
-        rx = template_pattern(
-            template
-        )  # an exception issue's message is not its first line: use the template
+        rx = template_pattern(template)
+        # an exception issue's message is not its first line: use the template as the example then
         message = first_line if rx is not None and rx.search(first_line) else template
         verdicts = [v for v in store.noise_verdicts() if v.issue_id != issue.id]
         learner = NoiseFeedback()
@@ -250,12 +249,12 @@ def mark_noise(issue_id: str, verdict: Literal["noise", "real"], *, settings: Se
 
 
 def _refusal(issue_id: str, template: str, verdicts: list[Any]) -> str:
-    if template_pattern(template) is None:
+    rx = template_pattern(template)
+    if rx is None:
         return (
             f"{issue_id}: template {template!r} is too generic to suppress (fewer than "
             f"{MIN_LITERAL_CHARS} literal characters); write a rule in the rules file instead"
         )
-    rx = template_pattern(template)
-    real = next((v for v in verdicts if v.real and rx is not None and rx.search(v.message)), None)
+    real = next((v for v in verdicts if v.real and rx.search(v.message)), None)
     other = f"{real.issue_id}'s message {real.message!r}" if real else "a message marked real"
     return f"{issue_id}: template {template!r} also matches {other}, marked real; not suppressed"

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from hephaestus.errors import ConfigError
-from hephaestus.process.noise_rules import GENERIC_SUPPRESS_SPECS, template_pattern
+from hephaestus.process.noise_rules import GENERIC_SUPPRESS_SPECS, any_of, template_pattern
 from hephaestus.process.signals import SIGNAL_NAMES
 
 __all__ = [
@@ -144,10 +144,8 @@ def _regex(value: Any, where: str) -> re.Pattern[str]:
 def suppress_rule(templates: Sequence[str], *, name: str = "suppress") -> Rule | None:
     """One suppressing rule matching the messages of any of `templates` (`<*>` = any text); None when
     no template is specific enough (see `noise_rules.template_pattern`)."""
-    pats = [p.pattern for p in map(template_pattern, templates) if p is not None]
-    if not pats:
-        return None
-    return Rule(name=name, message=re.compile("|".join(f"(?:{p})" for p in pats), re.DOTALL), negate=True)
+    combined = any_of(p.pattern for p in map(template_pattern, templates) if p is not None)
+    return Rule(name=name, message=combined, negate=True) if combined is not None else None
 
 
 def parse_rules(data: Any, *, source: str = "rules") -> list[Rule]:

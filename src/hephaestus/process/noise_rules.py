@@ -18,6 +18,7 @@ __all__ = [
     "MIN_LITERAL_CHARS",
     "NoiseFeedback",
     "NoiseRefresh",
+    "any_of",
     "learn_noise_templates",
     "template_pattern",
 ]
@@ -85,6 +86,12 @@ def template_pattern(template: str) -> re.Pattern[str] | None:
     return re.compile(rf"^{body}$", re.DOTALL)
 
 
+def any_of(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching where any of `patterns` matches (None for none): how suppressions combine."""
+    alts = [f"(?:{p})" for p in patterns]
+    return re.compile("|".join(alts), re.DOTALL) if alts else None
+
+
 def learn_noise_templates(marks: Iterable[tuple[str, str, bool]]) -> list[str]:
     """Templates to suppress from `(template, message, is_real)` verdicts on flagged records.
 
@@ -130,8 +137,7 @@ class NoiseFeedback:
     def pattern(self) -> re.Pattern[str] | None:
         """One regex matching any suppressed template's messages (None when nothing is suppressed)."""
         if self._dirty:
-            alts = [rx.pattern for rx in self._noise.values()]
-            self._combined = re.compile("|".join(f"(?:{a})" for a in alts), re.DOTALL) if alts else None
+            self._combined = any_of(rx.pattern for rx in self._noise.values())
             self._dirty = False
         return self._combined
 
