@@ -39,6 +39,19 @@ def _logged_bus(settings: KafkaSettings) -> KafkaBus:
     return KafkaBus(settings, extra_config={"logger": rdkafka, "debug": "security,broker"})
 
 
+def _assert_consumer_refused(bus: KafkaBus, group: str, *, match: str, secret: str) -> None:
+    """Polling raises ConfigError(`match`) within 10 s, and the error does not hold `secret`."""
+    consumer = bus.consumer(group, ["secure"])
+    try:
+        deadline = time.monotonic() + 10
+        with pytest.raises(ConfigError, match=match) as info:  # noqa: PT012
+            while time.monotonic() < deadline:
+                consumer.poll_batch(timeout=0.5)
+        assert secret not in str(info.value)
+    finally:
+        consumer.close()
+
+
 def test_broker_listener_is_sasl_ssl(kafka_sasl_broker: LocalKafka) -> None:
     conf = kafka_sasl_broker.client_config()
     assert conf["security.protocol"] == "SASL_SSL"
@@ -90,15 +103,7 @@ def test_wrong_password_is_a_config_error_without_the_secret(
     with pytest.raises(ConfigError, match="1 undelivered messages dropped"):
         producer.close(timeout=1)
 
-    consumer = bus.consumer("sasl", ["secure"])
-    try:
-        deadline = time.monotonic() + 10
-        with pytest.raises(ConfigError, match="authentication failed") as cinfo:  # noqa: PT012
-            while time.monotonic() < deadline:
-                consumer.poll_batch(timeout=0.5)
-        assert wrong not in str(cinfo.value)
-    finally:
-        consumer.close()
+    _assert_consumer_refused(bus, "sasl", match="authentication failed", secret=wrong)
     assert "Authentication failed" in caplog.text  # librdkafka's log was captured ...
     assert wrong not in caplog.text  # ... and holds no password
     assert str(kafka_sasl_broker.sasl_password) not in caplog.text
@@ -124,15 +129,7 @@ def test_client_that_does_not_trust_the_broker_ca_fails_clearly(
     with pytest.raises(ConfigError, match="TLS handshake failed"):
         producer.close(timeout=1)
 
-    consumer = bus.consumer("tls", ["secure"])
-    try:
-        deadline = time.monotonic() + 10
-        with pytest.raises(ConfigError, match="TLS handshake failed") as cinfo:  # noqa: PT012
-            while time.monotonic() < deadline:
-                consumer.poll_batch(timeout=0.5)
-        assert password not in str(cinfo.value)
-    finally:
-        consumer.close()
+    _assert_consumer_refused(bus, "tls", match="TLS handshake failed", secret=password)
 
 
 @pytest.mark.parametrize("protocol", ["PLAINTEXT", "SASL_PLAINTEXT"])
