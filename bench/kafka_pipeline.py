@@ -2,7 +2,8 @@
 
 Measures (1) a bare confluent-kafka consume->produce->commit passthrough, (2) the real services
 (N `hephaestus processor` sharing the partitions + one `hephaestus analyzer`) draining the same
-preloaded raw logs into the store, with the CPU each role spent per log, and (3) ingest ->
+preloaded raw logs into the store, with the CPU each role spent per log (and the rate those costs
+allow on this machine's cores: the CPU-bound ceiling), and (3) ingest ->
 error-event latency at a paced rate through one processor, after a warm-up. Last line:
 RESULT throughput_logs_per_s=N p99_ms=M passthrough_ratio=R
 
@@ -167,7 +168,7 @@ def pipeline_throughput(
                 processed_at = time.perf_counter()
             if scrape(aport, "hephaestus_records_out_total", "issue-sink") >= events:
                 break
-            time.sleep(0.05)
+            time.sleep(0.2)  # scraping three /metrics costs CPU too: not too often
         end = time.perf_counter()
         cpu = {role: (sum(map(cpu_seconds, pids)) - cpu0[role]) / count * 1e6 for role, pids in roles.items()}
     finally:
@@ -298,6 +299,12 @@ def main() -> None:
             f"1 in {ERROR_EVERY} errors): {tput:,.0f} logs/s end to end; processors done at "
             f"{proc_only:,.0f} logs/s; CPU per log: "
             + ", ".join(f"{role} {us:.0f} µs" for role, us in cpu.items())
+        )
+        cores = os.cpu_count() or 1
+        ceiling = cores * 1e6 / sum(cpu.values())
+        print(
+            f"CPU-bound ceiling on {cores} cores at these costs: {ceiling:,.0f} logs/s "
+            f"(one processor process alone: {1e6 / cpu['processor'] * args.processors:,.0f})"
         )
         lat = latency(settings, config, args.rate, args.seconds, args.warmup)
         p50 = statistics.median(lat) if lat else float("nan")

@@ -2,8 +2,9 @@
 
 Each step reads a batch, writes its outputs and commits the input offsets only once those outputs
 are durable (at-least-once; sinks are idempotent). The process step does not wait per batch: it
-commits a batch when the producer reports all its outputs acknowledged, processing the next ones
-meanwhile. Poison records go to the dead-letter topic.
+commits a batch when the producers report all its outputs acknowledged, processing the next ones
+meanwhile; structured logs go through a bulk producer (bigger, later batches), error events through
+the prompt one. Poison records go to the dead-letter topic.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from hephaestus.store.sinks import IssueSink, LogIndexSink
 __all__ = ["Pipeline", "PipelineStats", "dead_letter"]
 
 ORIGIN = "hephaestus-origin"
-_MAX_UNACKED = 8  # processed batches awaiting acknowledgement before process_once flushes
+_MAX_UNACKED = 256  # processed batches awaiting acknowledgement before process_once flushes
 _log_json = StructuredLog.__pydantic_serializer__.to_json  # JSON bytes, as model_dump_json().encode()
 _event_json = ErrorEvent.__pydantic_serializer__.to_json
 _TRACE_KEY = b'"trace_id"'  # in a StructuredLog's JSON only when process_info holds a trace id
@@ -86,13 +87,22 @@ class Pipeline:
         self.errors, self.dlq = prefix + ERRORS, prefix + DEAD_LETTER
         bus.ensure_topics([self.raw, self.structured, self.errors, self.dlq])
         self.producer = bus.producer()
+        self._bulk: Producer | None = None  # structured logs; made by the first process step
         self.group_prefix = group_prefix
         self._consumers: dict[str, Consumer] = {}
         self.stats = PipelineStats()
-        self._unacked: list[tuple[int, list[Message]]] = []  # (producer mark, last message per partition)
+        # (prompt producer's mark, bulk producer's mark, last message per partition) per batch
+        self._unacked: list[tuple[int, int, list[Message]]] = []
         self.issue_sink = IssueSink(store) if store is not None else None
         self.index_sink = LogIndexSink(store) if store is not None else None
         self.on_progress: Callable[[str, int], None] | None = None
+
+    @property
+    def bulk(self) -> Producer:
+        """The producer for structured logs: nobody waits on one, so it batches for throughput."""
+        if self._bulk is None:
+            self._bulk = self.bus.producer(bulk=True)
+        return self._bulk
 
     @property
     def consumers(self) -> dict[str, Consumer]:
@@ -129,6 +139,7 @@ class Pipeline:
             raise RuntimeError("process_once needs a Processor")
         consumer = self._consumer("processor", self.raw)
         batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
+        bulk = self.bulk
         for msg in batch:
             try:
                 raw = RawLog.model_validate_json(msg.value)
@@ -144,7 +155,7 @@ class Pipeline:
                 continue
             for out in outputs:
                 log = out.structured
-                self.producer.produce(self.structured, _log_json(log), key=log.log_id.encode())
+                bulk.produce(self.structured, _log_json(log), key=log.log_id.encode())
                 self.stats.structured += 1
                 if out.event is not None:
                     ev = out.event
@@ -154,7 +165,7 @@ class Pipeline:
             # the batch's input offsets are committed once its outputs are acknowledged: meanwhile
             # the next batches are processed (no flush round trip per batch on Kafka)
             last = {(m.topic, m.partition): m for m in batch}
-            self._unacked.append((self.producer.mark(), list(last.values())))
+            self._unacked.append((self.producer.mark(), bulk.mark(), list(last.values())))
             if self.on_progress:
                 self.on_progress("process", len(batch))
         self._commit_acknowledged(consumer, wait=len(self._unacked) > _MAX_UNACKED)
@@ -165,15 +176,20 @@ class Pipeline:
         if not self._unacked:
             return
         if wait:
-            self.producer.flush()  # raises if a record could not be delivered: nothing is committed
+            self.bulk.flush()  # raises if a record could not be delivered: nothing is committed
+            self.producer.flush()
             ready, self._unacked = self._unacked, []
         else:
-            done = 0
-            while done < len(self._unacked) and self.producer.delivered(self._unacked[done][0]):
+            done, unacked = 0, self._unacked
+            while (
+                done < len(unacked)
+                and self.producer.delivered(unacked[done][0])
+                and self.bulk.delivered(unacked[done][1])
+            ):
                 done += 1
-            ready, self._unacked = self._unacked[:done], self._unacked[done:]
+            ready, self._unacked = unacked[:done], unacked[done:]
         if ready:
-            consumer.commit([m for _, last in ready for m in last], wait=False)
+            consumer.commit([m for *_, last in ready for m in last], wait=False)
 
     def settle(self) -> None:
         """Flush and commit everything processed so far (drain and close call it)."""
@@ -255,6 +271,8 @@ class Pipeline:
 
     def close(self) -> None:
         self.settle()
+        if self._bulk is not None:
+            self._bulk.flush()
         self.producer.flush()
         for consumer in self._consumers.values():
             consumer.close()

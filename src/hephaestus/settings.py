@@ -65,6 +65,12 @@ class KafkaSettings(_Section):
     ssl_key_password: SecretStr | None = None
     group_prefix: str = "hephaestus"
     compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = "lz4"
+    linger_ms: int = Field(
+        default=5, ge=0, le=10_000, description="batching wait for records someone waits on (raw, errors)"
+    )
+    bulk_linger_ms: int = Field(
+        default=100, ge=0, le=10_000, description="batching wait for bulk records (structured logs)"
+    )
     spool_dir: str = Field(default="", description="undelivered records; empty = data_dir/kafka-spool")
     session_timeout_ms: int = Field(default=45000, ge=1000)
     extra_config: dict[str, str] = Field(default_factory=dict, description="raw librdkafka properties")

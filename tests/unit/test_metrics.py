@@ -104,7 +104,10 @@ def test_run_pipeline_publishes_real_counts(tmp_path: Path) -> None:
             deadline, body = time.monotonic() + 30, ""
             while time.monotonic() < deadline:
                 body = _get(server.url + "/metrics")[1]
-                if re.search(r'hephaestus_records_out_total\{[^}]*component="issue-sink"[^}]*\} 30', body):
+                done = re.search(r'hephaestus_records_out_total\{[^}]*component="issue-sink"[^}]*\} 30', body)
+                # the lag gauge is refreshed every 0.1 s: it may still show the batch before the last
+                lag = re.search(r'hephaestus_consumer_lag\{[^}]*group="analyzer"[^}]*\} (\S+)', body)
+                if done and lag and float(lag.group(1)) == 0:
                     break
                 time.sleep(0.1)
             assert _sample(body, "hephaestus_records_in_total", component="file-source") == 30

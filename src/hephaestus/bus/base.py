@@ -80,7 +80,9 @@ class Bus(ABC):
     def ensure_topics(self, names: list[str]) -> None: ...
 
     @abstractmethod
-    def producer(self) -> Producer: ...
+    def producer(self, *, bulk: bool = False) -> Producer:
+        """A producer; `bulk` ones may hold records longer to send bigger batches (throughput
+        over latency: for records nobody waits on). Only the default one replays a spool."""
 
     @abstractmethod
     def consumer(self, group: str, topics: list[str]) -> Consumer: ...

@@ -211,8 +211,8 @@ class KafkaBus(Bus):
             )
         apply_topics(client_config(self.settings) | self.extra_config, specs, dry_run=False, create_only=True)
 
-    def producer(self) -> KafkaProducer:
-        return KafkaProducer(self)
+    def producer(self, *, bulk: bool = False) -> KafkaProducer:
+        return KafkaProducer(self, bulk=bulk)
 
     def consumer(self, group: str, topics: list[str]) -> KafkaConsumer:
         return KafkaConsumer(self, group, topics)

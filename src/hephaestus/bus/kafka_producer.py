@@ -41,15 +41,18 @@ _POLL_EVERY = 64  # produce() calls between two poll(0)s (flush() serves the res
 
 
 class KafkaProducer(Producer):
-    """Idempotent, acks=all. A failed delivery is re-sent once by flush(), then spooled, never dropped."""
+    """Idempotent, acks=all. A failed delivery is re-sent once by flush(), then spooled, never dropped.
 
-    def __init__(self, bus: KafkaBus) -> None:
+    `bulk` producers wait `bulk_linger_ms` instead of `linger_ms` before sending a batch (fewer,
+    bigger requests: the broker's cost is per request) and leave replaying the spool to the others."""
+
+    def __init__(self, bus: KafkaBus, *, bulk: bool = False) -> None:
         self._bus, self._watch = bus, ErrorWatch(bus.settings)
         conf = client_config(bus.settings) | {
             "enable.idempotence": True,
             "acks": "all",
             "compression.type": bus.settings.compression,
-            "linger.ms": 5,
+            "linger.ms": bus.settings.bulk_linger_ms if bulk else bus.settings.linger_ms,
             "error_cb": self._watch,
         }
         self._p = _RdProducer(conf | producer_safe(bus.extra_config) | bus.producer_config)
@@ -59,7 +62,7 @@ class KafkaProducer(Producer):
         self._unpolled = 0
         self._epoch = 0  # batch counter for mark()/delivered()
         self._open: Counter[int] = Counter()  # epoch -> records sent in it and not yet acknowledged
-        self._replaying = self._replay()
+        self._replaying: list[Path] = [] if bulk else self._replay()
 
     def produce(
         self, topic: str, value: bytes, *, key: bytes | None = None, headers: dict[str, str] | None = None

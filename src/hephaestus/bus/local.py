@@ -66,7 +66,7 @@ class LocalBus(Bus):
             return self.partitions
         return int(row[0])
 
-    def producer(self) -> LocalProducer:
+    def producer(self, *, bulk: bool = False) -> LocalProducer:  # one kind: every write is durable at once
         return LocalProducer(self)
 
     def consumer(self, group: str, topics: list[str]) -> LocalConsumer:

@@ -109,3 +109,14 @@ def test_min_insync_replicas_fits_the_replication_factor(rf: int, want: str) -> 
         assert {k: v for k, v in fitted.config.items() if k != MIN_INSYNC} == {
             k: v for k, v in spec.config.items() if k != MIN_INSYNC
         }
+
+
+def test_a_bulk_producer_leaves_the_spool_to_the_prompt_one(tmp_path: Path) -> None:
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    line = '{"topic": "t", "value": "dg==", "key": null, "headers": {}}\n'
+    (spool / "1-ab.jsonl").write_text(line)
+    bus = KafkaBus(KafkaSettings(bootstrap_servers="127.0.0.1:1"), spool_dir=spool)
+    bulk = bus.producer(bulk=True)
+    assert bulk.stats["replayed"] == 0  # else both producers of a stage would re-send it
+    assert (spool / "1-ab.jsonl").read_text() == line

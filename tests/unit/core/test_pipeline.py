@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from hephaestus.bus import RAW_LOGS
+from hephaestus.bus import RAW_LOGS, Producer
 from hephaestus.bus.local import LocalBus
 from hephaestus.collect import FileSource
 from hephaestus.pipeline import ORIGIN, Pipeline
@@ -96,3 +96,67 @@ def test_stages_start_stop_is_safe_without_start(store):
         assert component.started
         component.stop()
         assert not component.started
+
+
+class _HeldProducer(Producer):
+    """A producer whose records count as acknowledged only once the test says so."""
+
+    def __init__(self, inner: Producer) -> None:
+        self.inner, self.topics, self.acked, self.marks = inner, [], False, 0
+
+    def produce(self, topic, value, *, key=None, headers=None):
+        self.topics.append(topic)
+        self.inner.produce(topic, value, key=key, headers=headers)
+
+    def flush(self, timeout=30.0):
+        self.inner.flush(timeout)
+        self.acked = True
+
+    def mark(self):
+        self.marks += 1
+        return self.marks
+
+    def delivered(self, token):
+        return self.acked
+
+
+class _HeldBus(LocalBus):
+    def __init__(self) -> None:
+        super().__init__(":memory:")
+        self.made: dict[bool, _HeldProducer] = {}
+
+    def producer(self, *, bulk=False):
+        self.made[bulk] = _HeldProducer(super().producer())
+        return self.made[bulk]
+
+
+def test_structured_logs_go_through_the_bulk_producer_and_input_commits_wait_for_both(store):
+    bus = _HeldBus()
+    feeder = LocalBus.producer(bus)
+    for n in range(3):
+        raw = RawLog(timestamp=datetime.now(UTC), source="a.log", host="h", message=TRACE if n else "ok")
+        feeder.produce(RAW_LOGS, raw.model_dump_json().encode(), key=b"a.log")
+    feeder.flush()
+    pipeline = _pipeline(store, bus)
+    assert pipeline.process_once() == 3
+    prompt, bulk = bus.made[False], bus.made[True]
+    assert bulk.topics == [pipeline.structured] * 3
+    assert prompt.topics == [pipeline.errors, pipeline.errors]  # error events: the prompt producer
+    commits = []
+    consumer = pipeline.consumers["processor"]
+    real_commit = consumer.commit
+
+    def spy(messages, *, wait=True):
+        commits.append(messages)
+        real_commit(messages, wait=wait)
+
+    consumer.commit = spy
+
+    prompt.acked = True  # the errors are durable, the structured logs not yet: nothing committed
+    assert pipeline.process_once() == 0
+    assert commits == []
+    bulk.acked = True
+    assert pipeline.process_once() == 0
+    assert [m.offset for m in commits[0]] == [2]  # the last record of the batch, once both acknowledged
+    pipeline.close()  # nothing left to settle: no second commit
+    assert len(commits) == 1
