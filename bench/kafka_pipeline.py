@@ -304,7 +304,8 @@ def main() -> None:
         ceiling = cores * 1e6 / sum(cpu.values())
         print(
             f"CPU-bound ceiling on {cores} cores at these costs: {ceiling:,.0f} logs/s "
-            f"(one processor process alone: {1e6 / cpu['processor'] * args.processors:,.0f})"
+            f"(the {args.processors} processor service(s) alone, a core each: "
+            f"{1e6 / cpu['processor'] * args.processors:,.0f})"
         )
         lat = latency(settings, config, args.rate, args.seconds, args.warmup)
         p50 = statistics.median(lat) if lat else float("nan")
