@@ -65,7 +65,8 @@ def dead_letter(producer: Producer, topic: str, message: Message, reason: str) -
 
 
 class Pipeline:
-    """Runs any subset of the stages; `prefix` namespaces the topics (tests, multi-tenant)."""
+    """Runs any subset of the stages; `prefix` namespaces the topics (tests, multi-tenant) and
+    `group_prefix` the consumer groups ("" = the bare step names: a KafkaBus adds its own)."""
 
     def __init__(
         self,
@@ -109,9 +110,12 @@ class Pipeline:
         """The consumers created so far, by step name (read-only view for metrics)."""
         return dict(self._consumers)
 
+    def _group(self, name: str) -> str:
+        return f"{self.group_prefix}.{name}" if self.group_prefix else name
+
     def _consumer(self, group: str, topic: str) -> Consumer:
         if group not in self._consumers:
-            self._consumers[group] = self.bus.consumer(f"{self.group_prefix}.{group}", [topic])
+            self._consumers[group] = self.bus.consumer(self._group(group), [topic])
         return self._consumers[group]
 
     # --- collect -----------------------------------------------------------------------------
@@ -259,7 +263,7 @@ class Pipeline:
 
     def dead_letters(self) -> list[dict[str, str]]:
         """Everything in the dead-letter topic (for reports and tests)."""
-        consumer = self.bus.consumer(f"{self.group_prefix}.dlq-reader.{id(self)}", [self.dlq])
+        consumer = self.bus.consumer(self._group(f"dlq-reader.{id(self)}"), [self.dlq])
         out = []
         while batch := consumer.poll_batch(1000, timeout=0.5):
             out += [

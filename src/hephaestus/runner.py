@@ -91,12 +91,13 @@ def run_pipeline(
         application=settings.collect.application or None,
         miner=_load_miner(templates, settings),
     )
-    # KafkaBus applies settings.kafka.topic_prefix itself, so the pipeline uses the plain names
+    # KafkaBus applies kafka.topic_prefix and kafka.group_prefix itself, so the pipeline uses the
+    # plain names there (groups `hephaestus.processor`, not `hephaestus.hephaestus.processor`)
     pipeline = Pipeline(
         bus=bus,
         store=store,
         processor=processor,
-        group_prefix=settings.kafka.group_prefix,
+        group_prefix="" if settings.bus.kind == "kafka" else settings.kafka.group_prefix,
         batch_size=settings.bus.batch_size,
         poll_timeout_s=settings.bus.poll_timeout_s,
     )

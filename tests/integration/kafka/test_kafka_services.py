@@ -154,7 +154,9 @@ def services(tmp_path: Path, kafka_settings: KafkaSettings) -> Iterator[Services
             proc.wait()
 
 
-def test_processors_share_partitions_and_survive_a_kill9(tmp_path: Path, services: Services) -> None:
+def test_processors_share_partitions_and_survive_a_kill9(
+    tmp_path: Path, services: Services, kafka_settings: KafkaSettings
+) -> None:
     for i in range(FILES):
         (tmp_path / f"api-{i}.log").write_text(
             "".join(TRACE.format(m=n // 60 % 60, s=n % 60, n=n) for n in range(PER_FILE))
@@ -188,6 +190,13 @@ def test_processors_share_partitions_and_survive_a_kill9(tmp_path: Path, service
     received = scrape(analyzer, "hephaestus_records_in_total", component="issue-sink")
     assert received == RECORDS + duplicates
     print(f"p1 killed when p2 had {before:.0f} records; analyzer dropped {duplicates:.0f} re-deliveries")
+
+    # the services' consumer groups carry kafka.group_prefix once, as operators look them up
+    admin = AdminClient({"bootstrap.servers": kafka_settings.bootstrap_servers})
+    groups = {g.group_id for g in admin.list_consumer_groups(request_timeout=30).result(timeout=30).valid}
+    prefix = kafka_settings.group_prefix
+    assert {f"{prefix}.processor", f"{prefix}.analyzer", f"{prefix}.indexer"} <= groups
+    assert not [g for g in groups if g.startswith(f"{prefix}.{prefix}")]
 
     stopped = services.stop_all()
     assert {n: rc for n, (rc, _) in stopped.items() if n != "p1"} == dict.fromkeys(
