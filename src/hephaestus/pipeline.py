@@ -29,6 +29,7 @@ _MAX_UNACKED = 256  # processed batches awaiting acknowledgement before process_
 _log_json = StructuredLog.__pydantic_serializer__.to_json  # JSON bytes, as model_dump_json().encode()
 _event_json = ErrorEvent.__pydantic_serializer__.to_json
 _TRACE_KEY = b'"trace_id"'  # in a StructuredLog's JSON only when process_info holds a trace id
+_LOG_START = b'{"log_id":'  # how every StructuredLog the processor writes begins
 
 
 @dataclass
@@ -234,10 +235,11 @@ class Pipeline:
         batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
         logs: list[StructuredLog] = []
         for msg in batch:
-            if _TRACE_KEY not in msg.value:  # most logs carry no trace id: skip them unparsed
-                continue
+            value = msg.value
+            if _TRACE_KEY not in value and value.startswith(_LOG_START) and value.endswith(b"}"):
+                continue  # most logs carry no trace id: skip them unparsed; anything else is parsed
             try:
-                logs.append(StructuredLog.model_validate_json(msg.value))
+                logs.append(StructuredLog.model_validate_json(value))
             except ValidationError as exc:
                 self._dead(msg, f"not a StructuredLog: {exc.errors()[0]['msg']}")
         self.producer.flush()

@@ -160,3 +160,16 @@ def test_structured_logs_go_through_the_bulk_producer_and_input_commits_wait_for
     assert [m.offset for m in commits[0]] == [2]  # the last record of the batch, once both acknowledged
     pipeline.close()  # nothing left to settle: no second commit
     assert len(commits) == 1
+
+
+def test_a_malformed_structured_record_is_dead_lettered_by_the_indexer(store):
+    bus = LocalBus(":memory:")
+    pipeline = _pipeline(store, bus)
+    producer = bus.producer()
+    producer.produce(pipeline.structured, b'{"log_id": "x", "oops"', key=b"x")  # no trace id, cut off
+    producer.produce(pipeline.structured, b"plain text", key=b"y")
+    producer.flush()
+    assert pipeline.index_once() == 2
+    reasons = [d["reason"] for d in pipeline.dead_letters()]
+    assert len(reasons) == 2
+    assert all(r.startswith("not a StructuredLog") for r in reasons)
