@@ -155,19 +155,14 @@ class Offsets:
 
     def __init__(self, client_config: dict[str, Any], bus: KafkaBus) -> None:
         admin = AdminClient(client_config)
-        prefix = bus.settings.group_prefix
-        found: list[str] = []
+        self.group = f"{bus.settings.group_prefix}.processor"  # the `hephaestus processor` service's
+        groups: set[str] = set()
         deadline = time.monotonic() + 30  # a group shows up in the listing only once it has joined
-        while len(found) != 1 and time.monotonic() < deadline:
-            groups = admin.list_consumer_groups(request_timeout=30).result(timeout=30).valid
-            found = [
-                g.group_id
-                for g in groups
-                if g.group_id.startswith(prefix) and g.group_id.endswith(".processor")
-            ]
-            time.sleep(0.2 if len(found) != 1 else 0)
-        assert len(found) == 1, f"expected one processor group with prefix {prefix}, found {found}"
-        self.group = found[0]
+        while self.group not in groups and time.monotonic() < deadline:
+            listed = admin.list_consumer_groups(request_timeout=30).result(timeout=30).valid
+            groups = {g.group_id for g in listed}
+            time.sleep(0 if self.group in groups else 0.2)
+        assert self.group in groups, f"no consumer group {self.group} among {sorted(groups)}"
         self.reader = Consumer(client_config | {"group.id": self.group, "log_level": 0})
         self.raw = [TopicPartition(bus.physical(RAW_LOGS), p) for p in range(12)]
         self.errors = [TopicPartition(bus.physical(ERRORS), p) for p in range(6)]
