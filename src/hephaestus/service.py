@@ -21,6 +21,7 @@ from hephaestus.pipeline import Pipeline
 from hephaestus.process.masking import Masker
 from hephaestus.process.noise_rules import MIN_LITERAL_CHARS, NoiseFeedback, template_pattern
 from hephaestus.process.processor import Processor
+from hephaestus.process.pytest_output import parse_pytest_failure
 from hephaestus.records import Issue, Solution
 from hephaestus.settings import Settings
 from hephaestus.store import Store
@@ -46,6 +47,7 @@ class IssueReport:
     issue: Issue
     solution: Solution | None
     diagnosis: str | None
+    evidence: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         i, s = self.issue, self.solution
@@ -71,6 +73,8 @@ class IssueReport:
                 "validation": s.validation.model_dump(mode="json") if s.validation else None,
             },
             "diagnosis": self.diagnosis,
+            "localization": (self.evidence or {}).get("localization", []),
+            "evidence": self.evidence,
         }
 
 
@@ -105,27 +109,38 @@ def failing_test_output(issue: Issue) -> str | None:
     """The issue's text when it is a failing test run (pytest output is a log like any other:
     the failing test is the reproduction), so the engine can search test-driven fixes."""
     text = issue.stack_trace or ""
-    return text if any(marker in text for marker in _PYTEST_MARKERS) else None
+    if any(marker in text for marker in _PYTEST_MARKERS):
+        return text
+    return text if parse_pytest_failure(text) is not None else None
 
 
 def solve(
     issue: Issue, repo: Path, *, settings: Settings, store: Store, test_cmd: str | None = None
 ) -> tuple[Solution | None, str | None]:
-    """Generate and validate a fix for one issue: model roles when configured, else (and as the
-    fallback) the built-in engine; persist the outcome."""
-    from hephaestus.repair import RepairEngine  # noqa: PLC0415 - libcst only when fixing
+    """Generate and validate a fix for one issue: evidence first (when the issue is a failing
+    test run: reproduce it in the sandbox, localize, keep the values), then model roles when
+    configured, else (and as the fallback) the built-in engine; persist the outcome."""
+    from hephaestus.repair import Prober, RepairEngine, investigate  # noqa: PLC0415 - only when fixing
     from hephaestus.solve import Composer, load_roles  # noqa: PLC0415
     from hephaestus.store.feedback import StoreFeedback  # noqa: PLC0415
     from hephaestus.validate import Validator, solve_offline  # noqa: PLC0415
 
-    validator = Validator.from_settings(settings.repair)
-    if test_cmd:
-        validator = Validator(
-            test_cmd=test_cmd, timeout_s=settings.repair.timeout_s, memory_mb=settings.repair.memory_mb
-        )
+    conf = settings.repair
+    validator = Validator(
+        test_cmd=test_cmd or conf.test_cmd, timeout_s=conf.timeout_s, memory_mb=conf.memory_mb
+    )
+    prober = Prober(test_cmd=validator.test_cmd, timeout_s=conf.timeout_s, memory_mb=conf.memory_mb)
+    failing = failing_test_output(issue)
+    evidence = investigate(failing, repo, prober=prober) if failing and conf.search else None
+    if evidence is not None:
+        store.set_evidence(issue.id, evidence.as_json())
+    builtin = RepairEngine(
+        prober=prober if conf.search else None, search_budget_s=conf.search_budget_s,
+        max_search_candidates=conf.max_candidates,
+    )  # fmt: skip
     engine = Composer(
         config=load_roles(settings.models.roles_file),
-        builtin=RepairEngine(),
+        builtin=builtin,
         related_logs=lambda i: [str(r["message"]) for r in store.related_logs(i.trace_ids)],
     )
     solution, diagnosis = solve_offline(
@@ -133,8 +148,10 @@ def solve(
         repo,
         engine=engine,
         validator=validator,
+        max_validations=conf.max_validations,
         feedback=StoreFeedback(store),
-        failing_output=failing_test_output(issue),
+        failing_output=failing,
+        evidence=evidence,
     )
     if solution is not None:
         store.save_solution(solution)
@@ -180,7 +197,7 @@ def analyze_logs(
         diagnosis: str | None = None
         if repo_dir is not None and fix and settings.repair.enabled:
             solution, diagnosis = solve(issue, repo_dir, settings=settings, store=store, test_cmd=test_cmd)
-        reports.append(IssueReport(issue, solution, diagnosis))
+        reports.append(IssueReport(issue, solution, diagnosis, store.evidence(issue.id)))
     if progress:
         progress("solve", len(issues), len(issues))
     stats: dict[str, Any] = {

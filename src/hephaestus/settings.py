@@ -94,6 +94,10 @@ class RepairSettings(_Section):
     timeout_s: float = Field(default=120.0, gt=0)
     memory_mb: int = Field(default=2048, ge=64)
     enabled: bool = True
+    search: bool = Field(default=True, description="reproduce failing tests, localize, search fixes")
+    search_budget_s: float = Field(default=60.0, gt=0, description="time box of the test-driven search")
+    max_candidates: int = Field(default=300, ge=1, description="operator edits screened per issue")
+    max_validations: int = Field(default=6, ge=1, description="candidates given full validation per issue")
 
 
 class ModelsSettings(_Section):

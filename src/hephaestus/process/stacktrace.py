@@ -186,7 +186,8 @@ def _parse_pytest(text: str) -> ParsedTrace | None:
     if failure.error_type is None and not failure.frames and _PY_START in failure.text:
         native = _parse_python(failure.text)  # --tb=native: a plain traceback inside the section
         return ParsedTrace("python", native.error_type, native.message, native.frames, failure.text)
-    return ParsedTrace("python", failure.error_type, failure.message, failure.frames, failure.text)
+    message = failure.message or f"{failure.test_name} failed"  # a bare `assert` has no message
+    return ParsedTrace("python", failure.error_type, message, failure.frames, failure.text)
 
 
 # ---------------------------------------------------------------- Java / Node / .NET

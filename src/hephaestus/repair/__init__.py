@@ -7,6 +7,8 @@ Candidates (unified diffs, optional regression tests) or a diagnosis when it abs
 from __future__ import annotations
 
 from hephaestus.repair.engine import RepairEngine
+from hephaestus.repair.investigate import Evidence, investigate
 from hephaestus.repair.model import Candidate, Location, RepairResult
+from hephaestus.repair.probe import Prober
 
-__all__ = ["Candidate", "Location", "RepairEngine", "RepairResult"]
+__all__ = ["Candidate", "Evidence", "Location", "Prober", "RepairEngine", "RepairResult", "investigate"]

@@ -12,12 +12,15 @@ from pathlib import Path
 
 from hephaestus.records import Issue
 from hephaestus.repair.abstain import environment_diagnosis
+from hephaestus.repair.investigate import Evidence, SourceCache
 from hephaestus.repair.locate import Site, locate, repo_files
 from hephaestus.repair.logparse import Failure, parse_pytest, parse_traceback
 from hephaestus.repair.model import Candidate, Proposal, RepairResult
 from hephaestus.repair.mutation import mutation_proposals
 from hephaestus.repair.patch import render_patch
+from hephaestus.repair.probe import Prober
 from hephaestus.repair.regression import regression_edit
+from hephaestus.repair.search import SearchReport, search
 from hephaestus.repair.source import SourceFile, load_source
 from hephaestus.repair.templates import FixContext, templates_for
 
@@ -44,13 +47,30 @@ class RepairEngine:
     """Proposes candidate patches for an Issue without a model or network; never writes the repo."""
 
     def __init__(
-        self, *, max_candidates: int = 10, template_weights: Mapping[str, float] | None = None
+        self,
+        *,
+        max_candidates: int = 10,
+        template_weights: Mapping[str, float] | None = None,
+        prober: Prober | None = None,
+        search_budget_s: float = 60.0,
+        max_search_candidates: int = 300,
     ) -> None:
         self.max_candidates = max_candidates
         self.template_weights = dict(template_weights or {})
+        self.prober = prober
+        self.search_budget_s = search_budget_s
+        self.max_search_candidates = max_search_candidates
+        self.last_search: SearchReport | None = None
 
-    def propose(self, issue: Issue, repo: Path, *, failing_output: str | None = None) -> RepairResult:
-        """Candidates for `issue` in `repo` (highest prior first), or a diagnosis when abstaining."""
+    def propose(
+        self, issue: Issue, repo: Path, *, failing_output: str | None = None, evidence: Evidence | None = None
+    ) -> RepairResult:
+        """Candidates for `issue` in `repo` (highest prior first), or a diagnosis when abstaining.
+
+        With reproduced `evidence` and a Prober, the test-driven search adds candidates that
+        already made the failing tests pass in a screening run (kind "mutation").
+        """
+        searched = self._search(repo, evidence)
         failure = _failure_of(issue)
         from_tests = parse_pytest(failing_output) if failing_output else None
         if from_tests is not None and (not failure.frames or from_tests.error_type != "AssertionError"):
@@ -61,7 +81,7 @@ class RepairEngine:
         locations = tuple(replace(s.location, depth=i) for i, s in enumerate(code_sites))
         innermost_line = failure.frames[-1].source_line if failure.frames else None
         env = environment_diagnosis(failure.error_type, failure.message, innermost_line)
-        if env is not None:
+        if env is not None and not searched:
             return RepairResult(candidates=(), locations=locations, diagnosis=env)
         proposals: list[Proposal] = []
         cache: dict[str, SourceFile | None] = {}
@@ -73,11 +93,26 @@ class RepairEngine:
 
         for depth, site in enumerate(code_sites[: _MAX_DEPTH + 1]):
             proposals.extend(self._run_templates(failure, site, depth, repo, files, load))
-        if from_tests is not None and from_tests.error_type == "AssertionError":
+        if from_tests is not None and from_tests.error_type == "AssertionError" and not self.last_searched:
+            # the older assertion-driven mutants; the evidence search, when it ran, covers them
             proposals.extend(mutation_proposals(from_tests, repo=repo, files=files, load=load))
-        candidates = self._render(proposals, repo, files)
-        diagnosis = None if candidates else self._why_not(failure, sites, code_sites)
+        candidates = self._render(proposals, repo, files) + tuple(searched)
+        diagnosis = None if candidates else self._why_not(failure, sites, code_sites, evidence)
         return RepairResult(candidates=candidates, locations=locations, diagnosis=diagnosis)
+
+    @property
+    def last_searched(self) -> bool:
+        return self.last_search is not None
+
+    def _search(self, repo: Path, evidence: Evidence | None) -> list[Candidate]:
+        self.last_search = None
+        if evidence is None or self.prober is None or not evidence.reproduced:
+            return []
+        self.last_search = SearchReport()
+        return search(
+            evidence, prober=self.prober, sources=SourceCache(repo), budget_s=self.search_budget_s,
+            max_candidates=self.max_search_candidates, report=self.last_search,
+        )  # fmt: skip
 
     def _run_templates(
         self,
@@ -136,9 +171,21 @@ class RepairEngine:
         ranked.sort(key=lambda c: -c.prior)
         return tuple(ranked[: self.max_candidates])
 
-    @staticmethod
-    def _why_not(failure: Failure, sites: Sequence[Site], code_sites: Sequence[Site]) -> str:
+    def _why_not(
+        self, failure: Failure, sites: Sequence[Site], code_sites: Sequence[Site], evidence: Evidence | None
+    ) -> str:
         what = f"{failure.error_type}: {failure.message}".strip(": ") or "the failure"
+        if evidence is not None and not evidence.reproduced:
+            return f"{what}: not reproduced ({evidence.reproduction}), so no test-driven search"
+        if evidence is not None and self.last_search is not None:
+            top = evidence.suspects[0] if evidence.suspects else None
+            where = f" (most suspicious: {top.path}:{top.line})" if top else ""
+            s = self.last_search
+            return (
+                f"{what}: reproduced by {', '.join(evidence.failing_tests[:3])}; the search screened "
+                f"{s.screened} of {s.generated} edits at the localized lines{where} and none made "
+                "the failing tests pass without breaking another"
+            )
         if not failure.frames:
             return f"{what}: no stack trace, so no fault location in the repository"
         if not sites or not code_sites:

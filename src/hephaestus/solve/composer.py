@@ -172,14 +172,21 @@ class Composer:
         return self._builtin
 
     # --- the EngineLike API --------------------------------------------------------------------
-    def propose(self, issue: Issue, repo: Path, *, failing_output: str | None = None) -> RepairResult:
-        """Candidates for `issue` (model ones with kind="model", provider="<provider>:<model>")."""
-        if not self.uses_models:
-            return self._builtin_result(issue, repo, failing_output)
-        return self.compose(issue, repo, failing_output=failing_output).result
+    def propose(
+        self, issue: Issue, repo: Path, *, failing_output: str | None = None, evidence: Any = None
+    ) -> RepairResult:
+        """Candidates for `issue` (model ones with kind="model", provider="<provider>:<model>").
 
-    def _builtin_result(self, issue: Issue, repo: Path, failing_output: str | None) -> RepairResult:
-        result = self._engine().propose(issue, repo, failing_output=failing_output)
+        `evidence` (repair.Evidence: reproduction, localized lines, runtime values) goes to the
+        built-in search and into every role's prompt."""
+        if not self.uses_models:
+            return self._builtin_result(issue, repo, failing_output, evidence)
+        return self.compose(issue, repo, failing_output=failing_output, evidence=evidence).result
+
+    def _builtin_result(
+        self, issue: Issue, repo: Path, failing_output: str | None, evidence: Any = None
+    ) -> RepairResult:
+        result = self._engine().propose(issue, repo, failing_output=failing_output, evidence=evidence)
         if isinstance(result, RepairResult):
             return result
         return RepairResult(candidates=tuple(result.candidates), locations=(), diagnosis=result.diagnosis)  # type: ignore[arg-type]
@@ -192,13 +199,16 @@ class Composer:
         *,
         failing_output: str | None = None,
         related_logs: Sequence[str] | None = None,
+        evidence: Any = None,
     ) -> Composition:
         """Run every stage; a role's failure never stops the others (they fall back instead)."""
         logs = list(
             related_logs if related_logs is not None else (self._related_logs or (lambda _i: []))(issue)
         )
-        context = build_context(issue, repo, related_logs=logs, failing_output=failing_output)
-        run = _Run(self, issue, repo, context, failing_output)
+        context = build_context(
+            issue, repo, related_logs=logs, failing_output=failing_output, evidence=evidence
+        )
+        run = _Run(self, issue, repo, context, failing_output, evidence)
         with ThreadPoolExecutor(max_workers=self.plan.max_concurrency, thread_name_prefix="role") as pool:
             for stage in self.plan.stages:
                 for outcome in pool.map(lambda name, s=stage.index: run.role(name, s), stage.roles):
@@ -218,9 +228,16 @@ class _Run:
     """The mutable state of one compose call (artefacts are written once per role, under a lock)."""
 
     def __init__(
-        self, composer: Composer, issue: Issue, repo: Path, context: IssueContext, failing: str | None
+        self,
+        composer: Composer,
+        issue: Issue,
+        repo: Path,
+        context: IssueContext,
+        failing: str | None,
+        evidence: Any = None,
     ) -> None:
         self.c, self.issue, self.repo, self.context, self.failing = composer, issue, repo, context, failing
+        self.evidence = evidence
         self.artefacts: dict[str, Artefact] = {}
         self.outcomes: dict[str, RoleOutcome] = {}
         self.started: list[str] = []
@@ -230,7 +247,7 @@ class _Run:
     def builtin(self) -> RepairResult:
         with self._lock:
             if self._builtin is None:
-                self._builtin = self.c._builtin_result(self.issue, self.repo, self.failing)
+                self._builtin = self.c._builtin_result(self.issue, self.repo, self.failing, self.evidence)
             return self._builtin
 
     def _inputs(self, name: str) -> dict[str, str]:

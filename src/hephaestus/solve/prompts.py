@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hephaestus.errors import ConfigError
 from hephaestus.records import Issue
@@ -81,8 +82,10 @@ def build_context(
     related_logs: Sequence[str] = (),
     failing_output: str | None = None,
     nonce: str | None = None,
+    evidence: Any = None,
 ) -> IssueContext:
-    """Error, stack frames with source lines from `repo`, related logs and the faulting files."""
+    """Error, stack frames with source lines from `repo`, related logs and the faulting files;
+    with `evidence` (repair.Evidence) also the reproduction, runtime values and the localized lines."""
     nonce = nonce or secrets.token_hex(6)
     files = repo_files(repo)
     sites = locate(issue.frames, repo, files=files) if issue.frames else ()
@@ -101,6 +104,17 @@ def build_context(
         parts += ["## Related log lines (same trace)", "\n".join(related_logs[-_MAX_LOGS:])]
     if failing_output:
         parts += ["## Failing test output", failing_output[-4000:]]
+    if evidence is not None:
+        parts += ["## Evidence from running the failing tests", evidence.summary()]
+        for suspect in evidence.suspects[:5]:
+            snippet = _snippet(repo, suspect.path, suspect.line)
+            if snippet:
+                parts += [
+                    f"## Suspicious lines {suspect.path}:{suspect.line} (score {suspect.score:.2f})",
+                    snippet,
+                ]
+            if suspect.path not in wanted:
+                wanted.append(suspect.path)
     contents: dict[str, str] = {}
     for path in wanted[:3]:
         try:
@@ -113,6 +127,16 @@ def build_context(
     return IssueContext(
         text=fence(cleaned.text, nonce), files=contents, nonce=nonce, redactions=cleaned.total
     )
+
+
+def _snippet(repo: Path, path: str, line: int, around: int = 3) -> str:
+    """Numbered lines around `line` of a repo file ('>' marks it); empty when unreadable."""
+    try:
+        all_lines = (repo / path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    lo, hi = max(1, line - around), min(len(all_lines), line + around)
+    return "\n".join(f"{'>' if n == line else ' '}{n:5d}  {all_lines[n - 1]}" for n in range(lo, hi + 1))
 
 
 def _source_line(repo: Path, path: str, line: int) -> str | None:

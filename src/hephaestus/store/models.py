@@ -62,6 +62,14 @@ class IssueRow(Base):
     diagnosis: Mapped[str | None] = mapped_column(Text, default=None)
 
 
+class EvidenceRow(Base):
+    """What reproducing an issue showed (failing tests, localized lines, values): one per issue."""
+
+    __tablename__ = "evidence"
+    issue_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class EventRow(Base):
     """Every counted event id: makes the analyzer sink idempotent under re-delivery."""
 

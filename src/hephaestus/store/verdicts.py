@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from hephaestus.errors import InputError
 from hephaestus.records import Solution, Validation
 from hephaestus.store.models import (
+    EvidenceRow,
     FeedbackRow,
     IssueRow,
     IssueTemplateRow,
@@ -67,6 +68,20 @@ class Verdicts:
             row = s.get(IssueRow, issue_id)
             if row is not None:
                 row.diagnosis = diagnosis
+
+    def set_evidence(self, issue_id: str, data: dict[str, Any]) -> None:
+        """Keep the newest evidence of an issue (reproduction, localization, values)."""
+        with self.session() as s:
+            row = s.get(EvidenceRow, issue_id)
+            if row is None:
+                s.add(EvidenceRow(issue_id=issue_id, data=data))
+            else:
+                row.data = data
+
+    def evidence(self, issue_id: str) -> dict[str, Any] | None:
+        with self.session() as s:
+            row = s.get(EvidenceRow, issue_id)
+            return dict(row.data) if row else None
 
     def diagnosis(self, issue_id: str) -> str | None:
         with self.session() as s:

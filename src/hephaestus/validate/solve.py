@@ -10,7 +10,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from hephaestus.records import Issue, Solution, Validation
 from hephaestus.validate.feedback import FeedbackPort
@@ -19,6 +19,7 @@ from hephaestus.validate.validator import Validator
 __all__ = [
     "CandidateLike",
     "EngineLike",
+    "EvidenceLike",
     "RepairResultLike",
     "changed_lines",
     "rank_key",
@@ -53,10 +54,21 @@ class RepairResultLike(Protocol):
     def diagnosis(self) -> str | None: ...
 
 
+class EvidenceLike(Protocol):
+    """What the loop needs of hephaestus.repair.Evidence: the failing tests that reproduce it."""
+
+    @property
+    def failing_tests(self) -> tuple[str, ...]: ...
+    @property
+    def reproduced(self) -> bool: ...
+
+
 class EngineLike(Protocol):
     """What the loop needs of hephaestus.repair.RepairEngine."""
 
-    def propose(self, issue: Issue, repo: Path, *, failing_output: str | None = None) -> RepairResultLike: ...
+    def propose(
+        self, issue: Issue, repo: Path, *, failing_output: str | None = None, evidence: Any = None
+    ) -> RepairResultLike: ...
 
 
 def changed_lines(patch: str, *, exclude: Sequence[str | None] = ()) -> int:
@@ -126,14 +138,17 @@ def solve_offline(
     max_validations: int = 6,
     feedback: FeedbackPort | None = None,
     failing_output: str | None = None,
+    evidence: EvidenceLike | None = None,
 ) -> tuple[Solution | None, str | None]:
     """Propose, validate in rank order until one passes or `max_validations` are spent.
 
     Returns (Solution, diagnosis): the first passing candidate as "validated"; otherwise the
     best-scoring validated-but-failed one as "failed"; (None, diagnosis) when the engine
-    abstains. A candidate whose patch repeats an earlier one is not validated twice.
+    abstains. A candidate whose patch repeats an earlier one is not validated twice. With
+    reproduced `evidence`, every candidate must also make its failing tests pass.
     """
-    result = engine.propose(issue, repo, failing_output=failing_output)
+    result = engine.propose(issue, repo, failing_output=failing_output, evidence=evidence)
+    expect = evidence.failing_tests if evidence is not None and evidence.reproduced else ()
     diagnosis = result.diagnosis
     if not result.candidates:
         return None, diagnosis
@@ -149,7 +164,9 @@ def solve_offline(
             continue
         seen.add(candidate.patch)
         tried += 1
-        validation = validator.validate(repo, candidate.patch, test_path=candidate.test_path)
+        validation = validator.validate(
+            repo, candidate.patch, test_path=candidate.test_path, expect_fixed=expect
+        )
         value = score(validation, candidate, weight=weights.get(candidate.template, 1.0))
         log.info(
             "issue %s: candidate %s passed=%s score=%.3f (%s)",

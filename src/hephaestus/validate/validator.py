@@ -23,7 +23,7 @@ from hephaestus.validate.outcomes import TestRun, is_pytest, parse_junit, pytest
 from hephaestus.validate.sandbox import Sandbox
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from hephaestus.settings import RepairSettings
 
@@ -196,21 +196,45 @@ class Validator:
             return all(v == "passed" for v in mine.values())
         return self._run_tests(box, (test_path,)).status == "passed"
 
-    def validate(self, repo: Path, patch: str, *, test_path: str | None = None) -> Validation:
+    def validate(
+        self, repo: Path, patch: str, *, test_path: str | None = None, expect_fixed: Sequence[str] = ()
+    ) -> Validation:
         """Apply `patch` to a copy of `repo`, run the tests, and compare with the baseline.
 
         With `test_path` (a test file the patch adds or changes) that file alone must fail on
-        the unpatched code and pass on the patched code.
+        the unpatched code and pass on the patched code. With `expect_fixed` (pytest node ids of
+        the failing tests that reproduce the issue) each must fail unpatched and pass patched.
+        Without either, a patch is never `passed` unless it makes a failing test pass: keeping a
+        green suite green proves nothing about the failure.
         """
         start = time.monotonic()
         test_path = test_path.removeprefix("./") if test_path else None
         with self._sandbox(repo) as first:
             baseline, dirty = self._baseline_in(first)
             with self._sandbox(repo) if dirty else nullcontext(first) as box:
-                return self._check(repo, box, patch, test_path, baseline, start)
+                return self._check(repo, box, patch, test_path, baseline, start, tuple(expect_fixed))
+
+    def _named_outcomes(
+        self, repo: Path, box: Sandbox | None, ids: tuple[str, ...], known: TestRun
+    ) -> dict[str, str]:
+        """Outcomes of the tests `ids`: from `known` when it ran them all, else run just them
+        (in `box`, or in a fresh unpatched copy of `repo` when `box` is None)."""
+        tests = known.tests or {}
+        if all(t in tests for t in ids):
+            return {t: tests[t] for t in ids}
+        with nullcontext(box) if box is not None else self._sandbox(repo) as where:
+            run = self._run_tests(where, ids)
+        return {t: (run.tests or {}).get(t, "error") for t in ids}
 
     def _check(
-        self, repo: Path, box: Sandbox, patch: str, test_path: str | None, baseline: TestRun, start: float
+        self,
+        repo: Path,
+        box: Sandbox,
+        patch: str,
+        test_path: str | None,
+        baseline: TestRun,
+        start: float,
+        expect_fixed: tuple[str, ...] = (),
     ) -> Validation:
         def verdict(**kw: object) -> Validation:
             return Validation.model_validate(
@@ -243,6 +267,11 @@ class Validator:
             fixed = (
                 checkable and (box.path / test_path).is_file() and self._fixed_after(box, after, test_path)
             )
+        if expect_fixed:
+            was = self._named_outcomes(repo, None, expect_fixed, baseline)
+            now = self._named_outcomes(repo, box, expect_fixed, after)
+            reproduced = (reproduced is not False) and all(v in ("failed", "error") for v in was.values())
+            fixed = (fixed is not False) and all(v == "passed" for v in now.values())
         suite_ok = after.status == "passed" or (
             baseline.status == "failed"
             and after.status == "failed"
@@ -254,21 +283,22 @@ class Validator:
         # test the patch must make at least one failing test pass.
         evidence = (
             test_path is not None
-            or baseline.status == "passed"
-            or after.status == "passed"
+            or bool(expect_fixed)
+            or (baseline.status != "passed" and after.status == "passed")
             or (
                 baseline.tests is not None
                 and after.tests is not None
                 and after.failing() < baseline.failing()
             )
         )
-        passed = (
-            suite_ok and evidence and not regressions and (test_path is None or bool(reproduced and fixed))
-        )
+        reproduction_ok = (test_path is None and not expect_fixed) or bool(reproduced and fixed)
+        passed = suite_ok and evidence and not regressions and reproduction_ok
         return verdict(
             applied=True, passed=passed, tests_after=after.status, reproduced_before=reproduced,
             fixed_after=fixed, regressions=regressions, output_tail=after.output[-_TAIL:],
-            reason=self._reason(baseline, after, regressions, test_path, reproduced, fixed, passed),
+            reason=self._reason(
+                baseline, after, regressions, test_path, reproduced, fixed, passed, expect_fixed
+            ),
         )  # fmt: skip
 
     def _regressions(self, baseline: TestRun, after: TestRun) -> tuple[str, ...]:
@@ -293,12 +323,14 @@ class Validator:
         reproduced: bool | None,
         fixed: bool | None,
         passed: bool,
+        expect_fixed: tuple[str, ...] = (),
     ) -> str:
         parts: list[str] = []
-        if test_path is not None:
+        if test_path is not None or expect_fixed:
             before_text = "failed before" if reproduced else "did not fail before"
             after_text = "passes after" if fixed else "does not pass after"
-            parts.append(f"the regression test {test_path} {before_text} and {after_text}")
+            what = f"the regression test {test_path}" if test_path else _tests_text(expect_fixed)
+            parts.append(f"{what} {before_text} and {after_text}")
         kept = baseline.passing() & after.passing()
         if baseline.tests is not None and after.tests is not None and baseline.passing():
             parts.append(f"{len(kept)}/{len(baseline.passing())} existing tests still pass")
@@ -313,10 +345,17 @@ class Validator:
             parts.append(f"it already {_status_text(baseline.status)} before the patch")
             if test_path is None and after.status != "passed" and not after.failing() < baseline.failing():
                 parts.append("the patch makes none of the failing tests pass")
+        elif test_path is None and not expect_fixed:
+            parts.append("no test reproduces the failure, so the suite passing proves nothing about the fix")
         if regressions:
             parts.append(f"regressions: {', '.join(regressions[:5])}")
         text = "; ".join(parts)
         return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
+def _tests_text(ids: tuple[str, ...]) -> str:
+    shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+    return f"the failing test{'s' if len(ids) > 1 else ''} {shown}"
 
 
 def _status_text(status: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,7 +40,9 @@ class Engine:
         self.result = Result(tuple(candidates), diagnosis)
         self.calls: list[tuple[Issue, Path, str | None]] = []
 
-    def propose(self, issue: Issue, repo: Path, *, failing_output: str | None = None) -> Result:
+    def propose(
+        self, issue: Issue, repo: Path, *, failing_output: str | None = None, evidence: object = None
+    ) -> Result:
         self.calls.append((issue, repo, failing_output))
         return self.result
 
@@ -50,9 +52,11 @@ class CountingValidator(Validator):
         super().__init__(timeout_s=60)
         self.seen: list[str] = []
 
-    def validate(self, repo: Path, patch: str, *, test_path: str | None = None) -> Validation:
+    def validate(
+        self, repo: Path, patch: str, *, test_path: str | None = None, expect_fixed: Sequence[str] = ()
+    ) -> Validation:
         self.seen.append(patch)
-        return super().validate(repo, patch, test_path=test_path)
+        return super().validate(repo, patch, test_path=test_path, expect_fixed=expect_fixed)
 
 
 @pytest.fixture

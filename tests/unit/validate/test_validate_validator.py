@@ -140,8 +140,8 @@ def test_baseline_runs_once_per_repo_content(repo: Path, src: Any, make_diff: Ma
 
     validator._run_tests = spy  # type: ignore[method-assign]
     patch = make_diff(repo, {"calc.py": src.fixed_calc})
-    assert validator.validate(repo, patch).passed
-    assert validator.validate(repo, patch).passed
+    assert validator.validate(repo, patch).tests_after == "passed"
+    assert validator.validate(repo, patch).tests_after == "passed"
     assert validator.baseline(repo).status == "passed"
     assert len(calls) == 3  # 1 baseline + 2 patched runs
     other = Validator(timeout_s=60)  # the cache is shared by validators with the same options
@@ -153,7 +153,7 @@ def test_baseline_runs_once_per_repo_content(repo: Path, src: Any, make_diff: Ma
         return other_run(box, paths)
 
     other._run_tests = other_spy  # type: ignore[method-assign]
-    assert other.validate(repo, patch).passed
+    assert other.validate(repo, patch).tests_after == "passed"
     assert len(other_calls) == 1
     (repo / "README.md").write_text("changed\n")
     assert validator.baseline(repo).status == "passed"
@@ -222,10 +222,49 @@ def test_slow_test_command_times_out(repo: Path, src: Any, make_diff: MakeDiff) 
 def test_plain_p0_patch_and_deletions(repo: Path, src: Any, validator: Validator) -> None:
     patch = "--- calc.py\n+++ calc.py\n@@ -4,3 +4,3 @@\n def add(a, b):\n-    return a + b\n"
     patch += "+    return b + a\n \n"
-    assert validator.validate(repo, patch).passed
+    swapped = validator.validate(repo, patch)
+    assert swapped.applied
+    assert swapped.tests_after == "passed"
+    assert not swapped.regressions
     (repo / "stale.py").write_text("x = 1\n")
     deletion = "--- a/stale.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-x = 1\n"
-    assert validator.validate(repo, deletion).passed
+    deleted = validator.validate(repo, deletion)
+    assert deleted.applied
+    assert deleted.tests_after == "passed"
+    assert not deleted.regressions
+
+
+def test_a_green_suite_alone_does_not_validate(
+    repo: Path, src: Any, validator: Validator, make_diff: MakeDiff
+) -> None:
+    """Keeping a passing suite passing proves nothing about the failure: no reproduction, no `passed`."""
+    result = validator.validate(repo, make_diff(repo, {"calc.py": src.fixed_calc}))
+    assert result.tests_before == "passed"
+    assert result.tests_after == "passed"
+    assert not result.passed
+    assert "proves nothing" in result.reason
+
+
+def test_expect_fixed_needs_the_failing_test_to_fail_before_and_pass_after(
+    repo: Path, src: Any, validator: Validator, make_diff: MakeDiff
+) -> None:
+    (repo / "tests" / "test_empty.py").write_text(
+        "from calc import mean\n\n\ndef test_empty():\n    assert mean([]) == 0.0\n"
+    )
+    failing = ("tests/test_empty.py::test_empty",)
+    good = validator.validate(repo, make_diff(repo, {"calc.py": src.fixed_calc}), expect_fixed=failing)
+    assert good.passed
+    assert good.reproduced_before
+    assert good.fixed_after
+    assert "The failing test tests/test_empty.py::test_empty failed before and passes after" in good.reason
+    noop = make_diff(repo, {"calc.py": src.calc.replace("a + b", "b + a")})
+    bad = validator.validate(repo, noop, expect_fixed=failing)
+    assert not bad.passed
+    assert bad.reproduced_before
+    assert not bad.fixed_after
+    green = validator.validate(repo, noop, expect_fixed=("tests/test_calc.py::test_add",))
+    assert not green.passed
+    assert not green.reproduced_before
 
 
 def test_numstat_paths_handles_renames() -> None:

@@ -1,0 +1,197 @@
+"""Runs the failing tests in the sandbox for evidence: reproduction, spectra, values, screening.
+
+Fed by the evidence pipeline (repair/investigate.py) with the repo, the test command and the
+failing test ids parsed from the log; loads probe_plugin.py into the project's own pytest in a
+Sandbox copy and returns typed records (Spectrum, Screened). Never writes the user's tree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hephaestus.validate.outcomes import pytest_argv
+from hephaestus.validate.sandbox import Sandbox
+
+__all__ = ["FrameValues", "Prober", "ScreenCandidate", "Screened", "Spectrum", "failing_test_ids"]
+
+_PLUGIN = Path(__file__).with_name("probe_plugin.py")
+_FAILED_LINE = re.compile(r"^(?:FAILED|ERROR) (?P<id>\S+\.py::\S+?)(?: - .*)?$", re.M)
+_SECTION = re.compile(r"^_{3,} (?P<name>\S(?:.*\S)?) _{3,}\s*$", re.M)
+_LOCATION = re.compile(r"^(?P<file>[^\s:>][^:\n]*\.py):\d+: ", re.M)
+
+
+def failing_test_ids(output: str) -> tuple[str, ...]:
+    """pytest node ids of the failed tests named in a pytest report (summary lines first, else
+    the failure sections' names joined with the file of their first location line)."""
+    ids = [m["id"] for m in _FAILED_LINE.finditer(output)]
+    if not ids:
+        sections = list(_SECTION.finditer(output))
+        for i, sec in enumerate(sections):
+            name = sec["name"]
+            if name.startswith("ERROR") or " " in name:
+                continue
+            end = sections[i + 1].start() if i + 1 < len(sections) else len(output)
+            loc = _LOCATION.search(output, sec.end(), end)
+            if loc is not None:
+                base, bracket, params = name.partition("[")  # parameter ids may hold dots
+                ids.append(f"{loc['file']}::{base.replace('.', '::')}{bracket}{params}")
+    return tuple(dict.fromkeys(ids))
+
+
+@dataclass(frozen=True)
+class FrameValues:
+    """A traceback frame in the repo at the failure, with its locals (type name, bounded repr)."""
+
+    path: str
+    line: int
+    function: str
+    locals: dict[str, tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """Which repo lines each test executed, each test's outcome, and the failing frames' values."""
+
+    outcomes: dict[str, str]
+    lines: dict[str, dict[str, frozenset[int]]]
+    frames: dict[str, tuple[FrameValues, ...]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    recent: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        return tuple(t for t, o in self.outcomes.items() if o == "failed")
+
+    @property
+    def passed(self) -> tuple[str, ...]:
+        return tuple(t for t, o in self.outcomes.items() if o == "passed")
+
+
+@dataclass(frozen=True)
+class ScreenCandidate:
+    """One candidate for screening: replace text[start:end] of `path`; the function it changes."""
+
+    id: str
+    path: str
+    start: int
+    end: int
+    text: str
+    qualname: str | None
+    span: tuple[int, int] | None = None  # the function's lines after the edit, when it is inside
+
+
+@dataclass(frozen=True)
+class Screened:
+    """A screening verdict: how many failing tests it fixed and which passing tests it broke."""
+
+    id: str
+    status: str  # "ok" | "error" | "timeout"
+    fixed: int
+    broke: tuple[str, ...]
+
+
+class Prober:
+    """Runs the project's pytest with the probe plugin in a throwaway copy of the repo."""
+
+    def __init__(
+        self,
+        *,
+        test_cmd: str = "python -m pytest -q",
+        timeout_s: float = 120.0,
+        memory_mb: int = 2048,
+        isolate_network: bool = True,
+        test_timeout_s: float = 10.0,
+    ) -> None:
+        self.test_cmd = test_cmd
+        self.timeout_s = timeout_s
+        self.test_timeout_s = test_timeout_s  # one test (spectrum) or one candidate's tests (screening)
+        self.memory_mb = memory_mb
+        self.isolate_network = isolate_network
+
+    def _run(
+        self, repo: Path, files: Sequence[str], cfg: dict[str, Any], timeout_s: float
+    ) -> tuple[str, str]:
+        """Run pytest on `files` with the plugin in `cfg`'s mode; (plugin output, pytest output)."""
+        box = Sandbox(
+            repo, timeout_s=timeout_s, memory_mb=self.memory_mb, isolate_network=self.isolate_network
+        )
+        with box:
+            (box.scratch / "hx_probe.py").write_text(_PLUGIN.read_text(encoding="utf-8"), encoding="utf-8")
+            out = box.scratch / "probe-out.json"
+            cfg = {**cfg, "root": str(box.path.resolve()), "out": str(out)}
+            config = box.scratch / "probe.json"
+            config.write_text(json.dumps(cfg), encoding="utf-8")
+            argv = pytest_argv(self.test_cmd, junit=None, paths=tuple(files))
+            argv += ["-p", "hx_probe", f"--hx-probe={config}"]
+            done = box.run(["env", f"PYTHONPATH={box.scratch}", *argv], timeout_s=timeout_s)
+            text = out.read_text(encoding="utf-8", errors="replace") if out.exists() else ""
+            return text, done.output
+
+    def spectrum(self, repo: Path, files: Sequence[str]) -> Spectrum | None:
+        """Run the tests of `files` once, tracing repo lines per test; None if nothing was recorded."""
+        cfg = {"mode": "spectrum", "test_timeout_s": self.test_timeout_s}
+        text, _ = self._run(repo, files, cfg, self.timeout_s)
+        if not text:
+            return None
+        data = json.loads(text)
+        outcomes = {t: str(v.get("outcome", "passed")) for t, v in data.get("tests", {}).items()}
+        lines = {
+            t: {p: frozenset(ls) for p, ls in v.get("lines", {}).items()}
+            for t, v in data.get("tests", {}).items()
+        }
+        frames = {
+            t: tuple(
+                FrameValues(
+                    path=f["path"],
+                    line=int(f["line"]),
+                    function=f["function"],
+                    locals={k: (d["type"], d["repr"]) for k, d in f.get("locals", {}).items()},
+                )
+                for f in fs
+            )
+            for t, fs in data.get("frames", {}).items()
+        }
+        tests = data.get("tests", {})
+        errors = {t: str(v["error"]) for t, v in tests.items() if v.get("error")}
+        recent = {t: tuple((str(p), int(n)) for p, n in v.get("recent", ())) for t, v in tests.items()}
+        return Spectrum(outcomes=outcomes, lines=lines, frames=frames, errors=errors, recent=recent)
+
+    def screen(
+        self,
+        repo: Path,
+        files: Sequence[str],
+        failing: Sequence[str],
+        candidates: Sequence[ScreenCandidate],
+        *,
+        guards: Sequence[str] = (),
+        budget_s: float,
+    ) -> list[Screened]:
+        """Each candidate's verdict on the failing tests and (when it fixes them) the `guards`
+        (tests of `files` that passed unpatched), in one pytest session."""
+        cfg = {
+            "mode": "screen",
+            "failing": list(failing),
+            "guards": list(guards),
+            "budget_s": budget_s,
+            "timeout_s": self.test_timeout_s,
+            "candidates": [c.__dict__ for c in candidates],
+        }
+        text, _ = self._run(repo, files, cfg, budget_s + self.timeout_s)
+        seen: dict[str, Screened] = {}
+        for raw in text.splitlines():
+            try:
+                row = json.loads(raw)
+            except json.JSONDecodeError:
+                continue
+            if row.get("id") is None:
+                continue
+            seen[row["id"]] = Screened(
+                id=row["id"], status=row.get("status", "error"), fixed=int(row.get("fixed", 0)),
+                broke=tuple(row.get("broke", ())),
+            )  # fmt: skip
+        return [seen.get(c.id) or Screened(c.id, "timeout", 0, ()) for c in candidates]

@@ -1,0 +1,153 @@
+"""Pure parts of the evidence pipeline: failing-test ids, Ochiai, source spans, operators, code swap."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import types
+
+import pytest
+
+from hephaestus.repair import probe_plugin
+from hephaestus.repair.localize import ochiai, rank_suspects
+from hephaestus.repair.operators import mutants_at
+from hephaestus.repair.probe import FrameValues, Spectrum, failing_test_ids
+from hephaestus.repair.pysource import PySource
+
+LONG_HEADER = "_" * 40 + " TestSuite.test_case[a.b-1] " + "_" * 40
+
+
+@pytest.mark.parametrize(
+    ("output", "ids"),
+    [
+        ("FAILED tests/test_a.py::test_x - AssertionError: no\nFAILED tests/test_a.py::T::test_y\n",
+         ("tests/test_a.py::test_x", "tests/test_a.py::T::test_y")),
+        (f"{LONG_HEADER}\n\n    def test_case(): ...\n>   assert 1 == 2\nE   assert 1 == 2\n\n"
+         "tests/t.py:9: AssertionError\n",
+         ("tests/t.py::TestSuite::test_case[a.b-1]",)),
+        ("ERROR tests/test_a.py::test_z - ValueError\n", ("tests/test_a.py::test_z",)),
+        ("Traceback (most recent call last):\nValueError: x\n", ()),
+    ],
+)  # fmt: skip
+def test_failing_test_ids(output: str, ids: tuple[str, ...]) -> None:
+    assert failing_test_ids(output) == ids
+
+
+def test_ochiai_values() -> None:
+    assert ochiai(1, 0, 1) == 1.0
+    assert ochiai(1, 3, 1) == pytest.approx(0.5)
+    assert ochiai(0, 5, 2) == 0.0
+    assert ochiai(2, 2, 2) == pytest.approx(2 / (2 * 2**0.5))
+
+
+def test_rank_prefers_lines_only_failing_tests_run_and_the_traceback() -> None:
+    spectrum = Spectrum(
+        outcomes={"t::fail": "failed", "t::ok1": "passed", "t::ok2": "passed"},
+        lines={
+            "t::fail": {"app.py": frozenset({1, 2, 3, 7}), "tests/t.py": frozenset({1})},
+            "t::ok1": {"app.py": frozenset({1, 2})},
+            "t::ok2": {"app.py": frozenset({1, 7})},
+        },
+        frames={
+            "t::fail": (FrameValues("tests/t.py", 1, "test_fail", {}), FrameValues("app.py", 7, "f", {}))
+        },
+    )
+    ranked = rank_suspects(
+        spectrum, failing=["t::fail"], is_test=lambda p: p.startswith("tests/"), function_of=lambda p, n: "f"
+    )
+    assert [(s.path, s.line) for s in ranked][:2] == [("app.py", 7), ("app.py", 3)]
+    assert all(s.path == "app.py" for s in ranked)
+    assert ranked[-1].line == 1
+    assert ranked[-1].score == pytest.approx(ochiai(1, 2, 1))
+
+
+CODE = textwrap.dedent(
+    '''
+    class Cart:
+        def total(self, items, limit):
+            """Sum é of the first items."""
+            if len(items) > limit and not self.open:
+                items = items[: limit]
+            return sum(items) + 1
+
+
+    def first(xs):
+        value = xs.get("k")
+        return value.strip()
+    '''
+).lstrip()
+
+
+def test_pysource_spans_and_functions() -> None:
+    src = PySource("cart.py", CODE)
+    assert src.function_at(4) == "Cart.total"
+    assert src.function_at(10) == "first"
+    assert src.function_at(1) is None
+    stmt = src.statement_at(4)
+    assert stmt is not None
+    assert src.segment(stmt.test).startswith("len(items) > limit")
+    assert src.function_span("Cart.total") == (2, 6, 3)
+
+
+def test_operators_at_a_condition() -> None:
+    src = PySource("cart.py", CODE)
+    edits = {
+        src.replace(m.start, m.end, m.text).splitlines()[3].strip(): m.operator for m in mutants_at(src, 4)
+    }
+    assert edits["if len(items) >= limit and not self.open:"] == "compare"
+    assert edits["if len(items) > limit or not self.open:"] == "boolean"
+    assert edits["if len(items) > limit and self.open:"] == "negation"
+    assert edits["if len(items) > limit:"] == "drop-condition"
+    assert edits["if not (len(items) > limit and not self.open):"] == "negation"
+
+
+def test_operators_on_arithmetic_slices_and_constants() -> None:
+    src = PySource("cart.py", CODE)
+    lines = {src.replace(m.start, m.end, m.text).splitlines()[4].strip() for m in mutants_at(src, 5)}
+    assert {"items = items[: limit + 1]", "items = items[: limit - 1]"} <= lines
+    changed = {src.replace(m.start, m.end, m.text).splitlines()[5].strip() for m in mutants_at(src, 6)}
+    assert {"return sum(items) - 1", "return sum(items) + 2", "return sum(items) + 0"} <= changed
+
+
+def test_guards_come_from_observed_values_only() -> None:
+    src = PySource("cart.py", CODE)
+    assert not [m for m in mutants_at(src, 11) if m.operator.endswith("guard")]
+    seen = {"value": ("NoneType", "None"), "xs": ("dict", "{}")}
+    guards = [m for m in mutants_at(src, 11, values=seen) if m.operator == "none-guard"]
+    assert [m.text for m in guards] == ["    if value is None:\n        return None\n"]
+    typed = [m for m in mutants_at(src, 10, values={"xs": ("list", "[]")}) if m.operator == "type-guard"]
+    assert typed
+    assert typed[0].text == "    if isinstance(xs, list):\n        return xs\n"
+
+
+def test_statement_deletion_needs_a_sibling() -> None:
+    src = PySource("cart.py", CODE)
+    deletions = [m for m in mutants_at(src, 10) if m.operator == "delete"]
+    assert [src.replace(m.start, m.end, m.text).splitlines()[9] for m in deletions] == ["    pass"]
+
+
+def test_probe_swaps_a_live_function_code_in_place() -> None:
+    module = types.ModuleType("hx_swap_demo")
+    source = "def f(x):\n    return x + 1\n\nclass C:\n    def m(self):\n        return 1\n"
+    exec(compile(source, "demo.py", "exec"), module.__dict__)
+    sys.modules["hx_swap_demo"] = module
+    try:
+        keep_f, keep_m = module.f, module.C.m
+        new = source.replace("x + 1", "x - 1").replace("return 1", "return 2")
+        assert probe_plugin.swap_function(module, new, "demo.py", "f", [1, 2])
+        assert probe_plugin.swap_function(module, new, "demo.py", "C.m", None)
+        assert keep_f(5) == 4
+        assert keep_m(module.C()) == 2
+        probe_plugin.reexec_module(module, new.replace("x - 1", "x * 3"), "demo.py")
+        assert module.f(2) == 6
+    finally:
+        sys.modules.pop("hx_swap_demo", None)
+
+
+def test_probe_describes_hostile_values_safely() -> None:
+    class Bad:
+        def __repr__(self) -> str:
+            raise RuntimeError("no")
+
+    assert probe_plugin.describe(Bad()) == {"type": "Bad", "repr": "<unrepresentable: RuntimeError>"}
+    assert len(probe_plugin.describe("x" * 1000)["repr"]) == 160
