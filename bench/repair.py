@@ -6,7 +6,9 @@ interpreter as this script). The copy must be left untouched. The validated solu
 reported issue is then scored on a *fresh* copy:
 
   correct               expect=fix: the patch applies with ``git apply``, the visible tests and the
-                        hidden tests (never shown to the engine) pass.
+                        hidden tests (never shown to the engine) pass. The proposed solution is
+                        the issue's `validated` one, else its `plausible` one (tests pass but
+                        nothing reproduced the crash); `correct_validated` counts the former.
                         expect=abstain: no validated patch was proposed.
   plausible-but-wrong   validated patch, visible tests pass, hidden tests fail (or, for
                         expect=abstain, any validated patch).
@@ -94,13 +96,18 @@ def pytest_passes(repo: Path, timeout: float = 300) -> bool:
     return proc.returncode == 0
 
 
+PROPOSED = ("validated", "plausible")
+
+
 def pick_solution(doc: dict[str, Any], error_type: str) -> dict[str, Any] | None:
-    """The validated solution of the reported issue (preferring the issue of the expected type)."""
+    """The proposed solution of the reported issue: validated (the failure was reproduced and is gone)
+    before plausible (tests pass, nothing reproduced the failure); the issue of the expected type first."""
     validated = [
         i
         for i in doc.get("issues", [])
-        if isinstance(i.get("solution"), dict) and i["solution"].get("status") == "validated"
+        if isinstance(i.get("solution"), dict) and i["solution"].get("status") in PROPOSED
     ]
+    validated.sort(key=lambda i: PROPOSED.index(i["solution"]["status"]))
     if not validated:
         return None
     for issue in validated:
@@ -161,6 +168,7 @@ def evaluate(case: Path, timeout: float, save: Path | None = None) -> dict[str, 
             row["outcome"] = "correct" if meta["expect"] == "abstain" else "no-patch"
             return row
         row["provider"] = solution.get("provider")
+        row["status"] = solution.get("status")
         if meta["expect"] == "abstain":
             row["outcome"], row["detail"] = "plausible-but-wrong", "validated patch on an abstain case"
             return row
@@ -200,6 +208,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
         cat[r["outcome"]] += 1
     return {
         "correct": sum(r["outcome"] == "correct" for r in rows),
+        "correct_validated": sum(r["outcome"] == "correct" and r.get("status") == "validated" for r in rows),
         "total": len(rows),
         "wrong": sum(r["outcome"] == "plausible-but-wrong" for r in rows),
         "regressions": sum(r["outcome"] == "regression" for r in rows),
@@ -212,7 +221,7 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def result_line(s: dict[str, Any]) -> str:
     return (
         f"RESULT correct={s['correct']} total={s['total']} wrong={s['wrong']} "
-        f"regressions={s['regressions']} p95_s={s['p95_s']:.2f}"
+        f"regressions={s['regressions']} p95_s={s['p95_s']:.2f} correct_validated={s['correct_validated']}"
     )
 
 

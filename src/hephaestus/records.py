@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 Severity = Literal["critical", "high", "medium", "low"]
-SolutionStatus = Literal["validated", "failed", "unvalidated"]
+SolutionStatus = Literal["validated", "plausible", "failed", "unvalidated"]
 
 
 class _Record(BaseModel):
@@ -155,6 +155,7 @@ class Validation(_Record):
     reproduced_before: bool | None = None
     fixed_after: bool | None = None
     regressions: tuple[str, ...] = ()
+    plausible: bool = False  # applies, no regression, tests pass, but nothing reproduced the failure
     duration_s: float
     output_tail: str = ""
     reason: str = ""

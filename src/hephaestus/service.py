@@ -206,6 +206,7 @@ def analyze_logs(
         **pipeline.stats.as_dict(),
         "issues": len(issues),
         "solutions_validated": sum(1 for r in reports if r.solution and r.solution.status == "validated"),
+        "solutions_plausible": sum(1 for r in reports if r.solution and r.solution.status == "plausible"),
         "dead_letter_reasons": sorted({d["reason"] for d in dead})[:10],
         "parse_s": round(solve_started - started, 3),
         "solve_s": round(time.perf_counter() - solve_started, 3),

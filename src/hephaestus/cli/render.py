@@ -13,7 +13,7 @@ from hephaestus.service import AnalysisReport, IssueReport
 __all__ = ["render_issue", "render_report"]
 
 _SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
-_STATUS_STYLE = {"validated": "bold green", "failed": "red", "unvalidated": "yellow"}
+_STATUS_STYLE = {"validated": "bold green", "plausible": "yellow", "failed": "red", "unvalidated": "yellow"}
 
 
 def _fix_cell(report: IssueReport) -> Text:

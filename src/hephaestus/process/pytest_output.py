@@ -17,8 +17,10 @@ from hephaestus.records import Frame
 __all__ = ["PytestFailure", "is_section_header", "is_separator", "parse_pytest_failure"]
 
 # "_____ test_name _____" (also "ERROR at setup of test_x", "TestA.test_b[1-2]", "ERROR collecting x.py").
-# The "_ _ _ _" line between the frames of one failure never has three underscores in a row.
-_SECTION = re.compile(r"^(?P<prefix>(?:.*\s)?)_{3,} (?P<name>\S(?:.*\S)?) _{3,}\s*$")
+# A title wider than the terminal gets a single underscore each side ("_ test_b[long ids] _"), so
+# short rules count only on long lines. The "_ _ _ _" line between the frames of one failure is no title.
+_SECTION = re.compile(r"^(?P<prefix>(?:.*\s)?)(?P<rule>_+) (?P<name>\S(?:.*\S)?) _+\s*$")
+_MIN_WIDE = 60
 # "tests/test_x.py:5: AssertionError" (long style) or "src/app.py:3: in f" (short style, --tb=short).
 _LOCATION = re.compile(
     r"^(?P<file>[^\s:>][^:]*\.py):(?P<line>\d+):(?: in (?P<func>\S+)| (?P<exc>[A-Za-z_][\w.]*))?\s*$"
@@ -42,7 +44,12 @@ class PytestFailure:
 
 def is_section_header(line: str) -> bool:
     """True for a failure section header such as ``____ test_name ____`` (cheap for other lines)."""
-    return "___ " in line and line.rstrip().endswith("___") and _SECTION.match(line) is not None
+    if "_ " not in line or not line.rstrip().endswith("_"):
+        return False
+    match = _SECTION.match(line)
+    if match is None or not match.group("name").strip("_ "):
+        return False
+    return len(match.group("rule")) >= 3 or len(line) - len(match.group("prefix")) >= _MIN_WIDE
 
 
 def is_separator(line: str) -> bool:
@@ -52,7 +59,7 @@ def is_separator(line: str) -> bool:
 
 def parse_pytest_failure(text: str) -> PytestFailure | None:
     """The first failure section in `text` (header through the next header or ``====`` line), or None."""
-    if "___ " not in text:
+    if "_ " not in text:
         return None
     lines = text.split("\n")
     start = next((i for i, ln in enumerate(lines) if is_section_header(ln)), None)

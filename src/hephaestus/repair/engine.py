@@ -20,6 +20,7 @@ from hephaestus.repair.mutation import mutation_proposals
 from hephaestus.repair.patch import render_patch
 from hephaestus.repair.probe import Prober
 from hephaestus.repair.regression import regression_edit
+from hephaestus.repair.reproduce import reproduction_for
 from hephaestus.repair.search import SearchReport, search
 from hephaestus.repair.source import SourceFile, load_source
 from hephaestus.repair.templates import FixContext, templates_for
@@ -93,10 +94,16 @@ class RepairEngine:
 
         for depth, site in enumerate(code_sites[: _MAX_DEPTH + 1]):
             proposals.extend(self._run_templates(failure, site, depth, repo, files, load))
+        check: tuple[str, ...] = ()
+        if code_sites and evidence is None:
+            where = code_sites[0].location
+            check = reproduction_for(
+                failure.error_type, failure.message, repo=repo, path=where.path, line=where.line
+            )
         if from_tests is not None and from_tests.error_type == "AssertionError" and not self.last_searched:
             # the older assertion-driven mutants; the evidence search, when it ran, covers them
             proposals.extend(mutation_proposals(from_tests, repo=repo, files=files, load=load))
-        candidates = self._render(proposals, repo, files) + tuple(searched)
+        candidates = self._render(proposals, repo, files, check) + tuple(searched)
         diagnosis = None if candidates else self._why_not(failure, sites, code_sites, evidence)
         return RepairResult(candidates=candidates, locations=locations, diagnosis=diagnosis)
 
@@ -140,8 +147,9 @@ class RepairEngine:
         return out
 
     def _render(
-        self, proposals: Sequence[Proposal], repo: Path, files: tuple[str, ...]
+        self, proposals: Sequence[Proposal], repo: Path, files: tuple[str, ...], check: tuple[str, ...] = ()
     ) -> tuple[Candidate, ...]:
+        """Diffs of the proposals, best first; those without a regression test carry `check`."""
         seen: set[str] = set()
         ranked: list[Candidate] = []
         for prop in proposals:
@@ -166,6 +174,7 @@ class RepairEngine:
                     prior=max(0.0, min(1.0, prop.prior * weight)),
                     test_path=test_path,
                     kind=prop.kind,
+                    check=() if test_path else check,
                 )
             )
         ranked.sort(key=lambda c: -c.prior)

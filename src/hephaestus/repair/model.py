@@ -34,6 +34,7 @@ class Candidate:
     test_path: str | None
     kind: Literal["template", "mutation", "model"] = "template"
     provider: str = "builtin"  # who produced the patch: "builtin" or "<provider>:<model>"
+    check: tuple[str, ...] = ()  # validate/static_check.py arguments: the synthesized reproduction
 
 
 @dataclass(frozen=True)

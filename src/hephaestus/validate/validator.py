@@ -41,6 +41,7 @@ _COMPILE = (
     "sys.exit(bad)\n"
 )
 _ids = count()
+_STATIC_CHECK = Path(__file__).with_name("static_check.py")
 # Baselines are shared by every Validator in the process (keyed by content hash and every
 # option that changes the run), so one analyze run pays for one baseline per repo state.
 _BASELINES: OrderedDict[tuple[object, ...], TestRun] = OrderedDict()
@@ -197,13 +198,21 @@ class Validator:
         return self._run_tests(box, (test_path,)).status == "passed"
 
     def validate(
-        self, repo: Path, patch: str, *, test_path: str | None = None, expect_fixed: Sequence[str] = ()
+        self,
+        repo: Path,
+        patch: str,
+        *,
+        test_path: str | None = None,
+        expect_fixed: Sequence[str] = (),
+        check: Sequence[str] = (),
     ) -> Validation:
         """Apply `patch` to a copy of `repo`, run the tests, and compare with the baseline.
 
         With `test_path` (a test file the patch adds or changes) that file alone must fail on
         the unpatched code and pass on the patched code. With `expect_fixed` (pytest node ids of
         the failing tests that reproduce the issue) each must fail unpatched and pass patched.
+        With `check` (static_check.py arguments: the synthesized reproduction of a crash known
+        only from a log) the check must find the cause unpatched and not find it patched.
         Without either, a patch is never `passed` unless it makes a failing test pass: keeping a
         green suite green proves nothing about the failure.
         """
@@ -211,8 +220,19 @@ class Validator:
         test_path = test_path.removeprefix("./") if test_path else None
         with self._sandbox(repo) as first:
             baseline, dirty = self._baseline_in(first)
+            before = self._static(first, tuple(check)) if check else None
             with self._sandbox(repo) if dirty else nullcontext(first) as box:
-                return self._check(repo, box, patch, test_path, baseline, start, tuple(expect_fixed))
+                return self._check(
+                    repo, box, patch, test_path, baseline, start, tuple(expect_fixed), (tuple(check), before)
+                )
+
+    def _static(self, box: Sandbox, check: tuple[str, ...]) -> int | None:
+        """Exit status of static_check.py with `check` in `box` (1 cause present, 0 gone, else unknown)."""
+        script = box.scratch / "static_check.py"
+        if not script.exists():
+            script.write_text(_STATIC_CHECK.read_text(encoding="utf-8"), encoding="utf-8")
+        done = box.run(["python", str(script), *check], timeout_s=min(self.timeout_s, 60.0))
+        return done.returncode
 
     def _named_outcomes(
         self, repo: Path, box: Sandbox | None, ids: tuple[str, ...], known: TestRun
@@ -235,6 +255,7 @@ class Validator:
         baseline: TestRun,
         start: float,
         expect_fixed: tuple[str, ...] = (),
+        static: tuple[tuple[str, ...], int | None] = ((), None),
     ) -> Validation:
         def verdict(**kw: object) -> Validation:
             return Validation.model_validate(
@@ -267,6 +288,11 @@ class Validator:
             fixed = (
                 checkable and (box.path / test_path).is_file() and self._fixed_after(box, after, test_path)
             )
+        check, check_before = static
+        if check:
+            check_after = self._static(box, check)
+            reproduced = (reproduced is not False) and check_before == 1
+            fixed = (fixed is not False) and check_after == 0
         if expect_fixed:
             was = self._named_outcomes(repo, None, expect_fixed, baseline)
             now = self._named_outcomes(repo, box, expect_fixed, after)
@@ -284,6 +310,7 @@ class Validator:
         evidence = (
             test_path is not None
             or bool(expect_fixed)
+            or bool(check)
             or (baseline.status != "passed" and after.status == "passed")
             or (
                 baseline.tests is not None
@@ -291,13 +318,15 @@ class Validator:
                 and after.failing() < baseline.failing()
             )
         )
-        reproduction_ok = (test_path is None and not expect_fixed) or bool(reproduced and fixed)
+        reproduction_ok = (test_path is None and not expect_fixed and not check) or bool(reproduced and fixed)
         passed = suite_ok and evidence and not regressions and reproduction_ok
+        unreproduced = test_path is None and not expect_fixed and (not check or check_before != 1)
+        plausible = not passed and suite_ok and not regressions and unreproduced
         return verdict(
             applied=True, passed=passed, tests_after=after.status, reproduced_before=reproduced,
-            fixed_after=fixed, regressions=regressions, output_tail=after.output[-_TAIL:],
+            fixed_after=fixed, regressions=regressions, plausible=plausible, output_tail=after.output[-_TAIL:],
             reason=self._reason(
-                baseline, after, regressions, test_path, reproduced, fixed, passed, expect_fixed
+                baseline, after, regressions, test_path, reproduced, fixed, passed, expect_fixed, check
             ),
         )  # fmt: skip
 
@@ -324,16 +353,28 @@ class Validator:
         fixed: bool | None,
         passed: bool,
         expect_fixed: tuple[str, ...] = (),
+        check: tuple[str, ...] = (),
     ) -> str:
         parts: list[str] = []
-        if test_path is not None or expect_fixed:
+        if check and test_path is None and not expect_fixed:
+            before_text = "found the cause before" if reproduced else "could not find the cause before"
+            after_text = "not after" if fixed else "still after"
+            parts.append(f"synthesized reproduction ({_check_text(check)}) {before_text}, {after_text}")
+        elif test_path is not None or expect_fixed:
             before_text = "failed before" if reproduced else "did not fail before"
             after_text = "passes after" if fixed else "does not pass after"
             what = f"the regression test {test_path}" if test_path else _tests_text(expect_fixed)
             parts.append(f"{what} {before_text} and {after_text}")
         kept = baseline.passing() & after.passing()
         if baseline.tests is not None and after.tests is not None and baseline.passing():
-            parts.append(f"{len(kept)}/{len(baseline.passing())} existing tests still pass")
+            ran = baseline.passing() & set(after.tests)
+            if ran:
+                parts.append(f"{len(kept)}/{len(ran)} existing tests still pass")
+            missing = len(baseline.passing()) - len(ran)
+            if missing:
+                parts.append(
+                    f"{missing} test{'s' if missing > 1 else ''} that passed before did not run after"
+                )
         elif after.status == "passed":
             parts.append("the test command passes")
         new_failures = sorted(after.failing() - baseline.failing())
@@ -345,12 +386,24 @@ class Validator:
             parts.append(f"it already {_status_text(baseline.status)} before the patch")
             if test_path is None and after.status != "passed" and not after.failing() < baseline.failing():
                 parts.append("the patch makes none of the failing tests pass")
-        elif test_path is None and not expect_fixed:
+        elif test_path is None and not expect_fixed and not check:
             parts.append("no test reproduces the failure, so the suite passing proves nothing about the fix")
         if regressions:
             parts.append(f"regressions: {', '.join(regressions[:5])}")
         text = "; ".join(parts)
         return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
+def _check_text(check: tuple[str, ...]) -> str:
+    kind, *args = check
+    if kind == "import":
+        return f"importing {args[0]}"
+    what = {
+        "undefined-name": "undefined name", "local-shadow": "local shadowing", "attribute": "attribute read",
+        "keyword": "keyword argument",
+    }.get(kind, kind)  # fmt: skip
+    func = "module level" if args[1] == "-" else args[1]
+    return f"static: {what} {args[2]!r} in {func} of {args[0]}"
 
 
 def _tests_text(ids: tuple[str, ...]) -> str:

@@ -193,3 +193,16 @@ def test_a_pytest_run_yields_one_error_per_failed_test() -> None:
         "test_not_owner",
         "test_archived_own_document",
     ]
+
+
+def test_a_title_wider_than_the_terminal_keeps_one_underscore_each_side() -> None:
+    """pytest prints `_ title _` when the title is wider than the terminal (long parametrized ids)."""
+    name = "TestRates.test_zero[" + "-".join(f"region{i}" for i in range(12)) + "]"
+    wide = f"_ {name} _"
+    assert is_section_header(wide)
+    assert not is_section_header("_ short _")  # a short line needs the usual rule of 3+
+    assert not is_section_header("_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _")
+    failure = parse_pytest_failure(LONG.replace(LONG.splitlines()[0], wide))
+    assert failure is not None
+    assert failure.test_name == name
+    assert failure.frames[-1].file == "tests/test_hidden.py"
