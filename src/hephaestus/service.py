@@ -32,6 +32,7 @@ __all__ = [
     "Progress",
     "analyze_logs",
     "failing_test_output",
+    "issue_report",
     "mark_noise",
     "open_store",
     "record_feedback",
@@ -92,6 +93,11 @@ _SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 def open_store(settings: Settings) -> Store:
     return Store(settings.store_url)
+
+
+def issue_report(store: Store, issue: Issue) -> IssueReport:
+    """What the faces show of a stored issue: its latest solution, diagnosis and evidence."""
+    return IssueReport(issue, store.solution(issue.id), store.diagnosis(issue.id), store.evidence(issue.id))
 
 
 def check_repo(repo: Path) -> Path:
@@ -197,7 +203,7 @@ def analyze_logs(
         diagnosis: str | None = None
         if repo_dir is not None and fix and settings.repair.enabled:
             solution, diagnosis = solve(issue, repo_dir, settings=settings, store=store, test_cmd=test_cmd)
-        reports.append(IssueReport(issue, solution, diagnosis, store.evidence(issue.id)))
+        reports.append(IssueReport(issue, solution, diagnosis, store.evidence(issue.id)))  # just stored
     if progress:
         progress("solve", len(issues), len(issues))
     stats: dict[str, Any] = {

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hephaestus.errors import InputError
 from hephaestus.records import Issue
-from hephaestus.service import IssueReport, analyze_logs, mark_noise, record_feedback
+from hephaestus.service import IssueReport, analyze_logs, issue_report, mark_noise, record_feedback
 from hephaestus.settings import Settings
 from hephaestus.store import Store
 
@@ -118,7 +118,7 @@ def _find(store: Store, issue_id: str) -> Issue:
 
 
 def _report(store: Store, issue: Issue) -> IssueReport:
-    return IssueReport(issue, store.solution(issue.id), store.diagnosis(issue.id))
+    return issue_report(store, issue)
 
 
 def api_router(settings: Settings, store: Store) -> APIRouter:

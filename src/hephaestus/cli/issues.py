@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 
 from hephaestus.cli.render import render_issue
-from hephaestus.service import IssueReport, mark_noise, open_store, record_feedback
+from hephaestus.service import issue_report, mark_noise, open_store, record_feedback
 from hephaestus.settings import load_settings
 
 __all__ = ["feedback_command", "issues_group"]
@@ -31,10 +31,7 @@ def issues_group(ctx: click.Context, config_path: str | None, as_json: bool, sta
         return
     store = open_store(load_settings(config_path))
     try:
-        reports = [
-            IssueReport(i, store.solution(i.id), store.diagnosis(i.id))
-            for i in store.issues(status=status, hide_ignored=True)
-        ]
+        reports = [issue_report(store, i) for i in store.issues(status=status, hide_ignored=True)]
     finally:
         store.close()
     if as_json:
@@ -57,7 +54,7 @@ def show_issue(issue_id: str, config_path: str | None, as_json: bool) -> None:
     store = open_store(load_settings(config_path))
     try:
         issue = store.issue(issue_id)
-        report = IssueReport(issue, store.solution(issue.id), store.diagnosis(issue.id))
+        report = issue_report(store, issue)
         related = store.related_logs(issue.trace_ids)
     finally:
         store.close()

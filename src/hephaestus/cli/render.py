@@ -61,5 +61,11 @@ def render_issue(console: Console, report: IssueReport) -> None:
         parts.append(Syntax(solution.patch, "diff", theme="ansi_dark", word_wrap=True))
     elif report.diagnosis:
         parts.append(Text(f"No code patch: {report.diagnosis}"))
+    evidence = report.evidence or {}
+    if evidence:
+        parts.append(Text(f"reproduction: {evidence.get('reproduction')}", style="dim"))
+        for spot in evidence.get("localization", [])[:5]:
+            where = f"{spot['path']}:{spot['line']} in {spot.get('function') or '<module>'}"
+            parts.append(Text(f"  suspicious {where}  ({spot['score']:.2f})", style="dim"))
     style = _STATUS_STYLE.get(solution.status, "") if solution else "dim"
     console.print(Panel(Group(*parts), title=f"{issue.id} · {issue.title}", border_style=style or "white"))

@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 
 from hephaestus.errors import HephaestusError, InputError
 from hephaestus.records import Issue
-from hephaestus.service import IssueReport, check_repo, mark_noise, open_store, record_feedback
+from hephaestus.service import check_repo, issue_report, mark_noise, open_store, record_feedback
 from hephaestus.settings import Settings
 from hephaestus.solve.composer import Composer
 from hephaestus.solve.config import role_prompt_id
@@ -57,7 +57,7 @@ def _get_issue(deps: ServerDeps, issue_id: str, repo: str | None) -> dict[str, A
     store = open_store(deps.settings)
     try:
         issue = store.issue(issue_id)
-        report = IssueReport(issue, store.solution(issue.id), store.diagnosis(issue.id)).as_json()
+        report = issue_report(store, issue).as_json()
         related = store.related_logs(issue.trace_ids)
     finally:
         store.close()

@@ -324,7 +324,8 @@ class Validator:
         plausible = not passed and suite_ok and not regressions and unreproduced
         return verdict(
             applied=True, passed=passed, tests_after=after.status, reproduced_before=reproduced,
-            fixed_after=fixed, regressions=regressions, plausible=plausible, output_tail=after.output[-_TAIL:],
+            fixed_after=fixed, regressions=regressions, plausible=plausible,
+            output_tail=after.output[-_TAIL:],
             reason=self._reason(
                 baseline, after, regressions, test_path, reproduced, fixed, passed, expect_fixed, check
             ),
