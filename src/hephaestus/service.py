@@ -158,6 +158,7 @@ def solve(
         feedback=StoreFeedback(store),
         failing_output=failing,
         evidence=evidence,
+        repair_rounds=settings.models.repair_rounds,
     )
     if solution is not None:
         store.save_solution(solution)

@@ -104,6 +104,12 @@ class ModelsSettings(_Section):
     roles_file: str | None = Field(
         default=None, description="roles/composition YAML; None = built-in default"
     )
+    repair_rounds: int = Field(
+        default=1,
+        ge=0,
+        le=5,
+        description="times a model fix that fails validation is sent back with its failure; 0 = off",
+    )
 
 
 class Settings(BaseSettings):

@@ -137,7 +137,10 @@ def _validate(deps: ServerDeps, issue_id: str, repo: str | None, patch: str | No
     store = open_store(deps.settings)
     try:
         issue = store.issue(issue_id)
-        solution, diagnosis = solve_offline(issue, repo_dir, engine=deps.composer, validator=validator)
+        solution, diagnosis = solve_offline(
+            issue, repo_dir, engine=deps.composer, validator=validator, max_validations=s.max_validations,
+            repair_rounds=deps.settings.models.repair_rounds,
+        )  # fmt: skip
         if solution is not None:
             store.save_solution(solution)
         store.set_diagnosis(issue.id, diagnosis)

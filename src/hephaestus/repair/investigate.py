@@ -6,7 +6,7 @@ built-in search, the model prompts and the report with one Evidence record (reda
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from hephaestus.repair.localize import Suspect, rank_suspects
@@ -16,6 +16,8 @@ from hephaestus.repair.pysource import PySource
 from hephaestus.solve.redact import redact
 
 __all__ = ["Evidence", "SourceCache", "investigate"]
+
+_VALUE_LINES = 10  # localized lines whose values are recorded in a second run of the failing tests
 
 
 class SourceCache:
@@ -50,6 +52,7 @@ class Evidence:
     values: tuple[FrameValues, ...]  # the failing tests' frames in repo code, innermost last
     error: str = ""
     passing_tests: tuple[str, ...] = ()  # tests of the same files that passed: the search's guards
+    line_values: dict[tuple[str, int], dict[str, tuple[str, str]]] = field(default_factory=dict)
 
     def raised_at(self, path: str, line: int) -> str | None:
         """The exception type when `path:line` is the innermost repo frame of a failing test."""
@@ -58,8 +61,11 @@ class Evidence:
             return kind or None
         return None
 
-    def values_at(self, path: str, function: str | None) -> dict[str, tuple[str, str]]:
-        """Observed locals of the innermost failing frame in `function` of `path` (empty if none)."""
+    def values_at(self, path: str, function: str | None, line: int = 0) -> dict[str, tuple[str, str]]:
+        """Observed locals at `path:line` when the failing tests ran it, else those of the innermost
+        failing frame in `function` of `path` (empty if neither)."""
+        if (path, line) in self.line_values:
+            return self.line_values[(path, line)]
         name = (function or "").rsplit(".", 1)[-1]
         for frame in reversed(self.values):
             if frame.path == path and frame.function == name:
@@ -73,6 +79,10 @@ class Evidence:
             "failing_tests": list(self.failing_tests),
             "error": self.error,
             "localization": [s.as_json() for s in self.suspects[:10]],
+            "line_values": [
+                {"path": p, "line": n, "locals": {k: {"type": t, "repr": r} for k, (t, r) in names.items()}}
+                for (p, n), names in sorted(self.line_values.items())
+            ],
             "values": [
                 {"path": f.path, "line": f.line, "function": f.function,
                  "locals": {k: {"type": t, "repr": r} for k, (t, r) in f.locals.items()}}
@@ -114,7 +124,7 @@ def investigate(
     files = tuple(f for f in files if _safe_test_file(repo, f))
     if not named or not files:
         return None
-    spectrum = prober.spectrum(repo, files)
+    spectrum = prober.spectrum(repo, files, named)
     if spectrum is None:
         return Evidence(named, files, False, "the tests could not be run in the sandbox", (), ())
     failing = tuple(t for t in named if spectrum.outcomes.get(t) == "failed")
@@ -129,7 +139,11 @@ def investigate(
     for test in failing:
         values.extend(_redacted(f) for f in spectrum.frames.get(test, ()) if not is_test_path(f.path))
     error = redact(spectrum.errors.get(failing[0], "")).text
+    top = [(s.path, s.line) for s in suspects[:_VALUE_LINES]]
+    seen = prober.values(repo, failing, top)
+    line_values = {k: {n: (t, redact(r).text) for n, (t, r) in v.items()} for k, v in seen.items()}
     return Evidence(
         failing_tests=failing, test_files=files, reproduced=True, reproduction="failing test",
         suspects=tuple(suspects), values=tuple(values), error=error, passing_tests=spectrum.passed,
+        line_values=line_values,
     )  # fmt: skip

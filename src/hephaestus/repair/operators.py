@@ -255,9 +255,9 @@ def mutants_at(
         if not (isinstance(stmt.test, ast.UnaryOp) and isinstance(stmt.test.op, ast.Not)):
             out.append(Mutant(src.path, *span, f"not ({cond})", qualname=qualname, operator="negation",
                               description=f"negate `{cond}`", prior=0.35))  # fmt: skip
-    if isinstance(stmt, (ast.Expr, ast.Assign, ast.AugAssign, ast.Assert, ast.Raise, ast.If)) and src.alone(
-        stmt
-    ):
+    # never delete a control statement or an exit (if, raise, assert, return): the anti-patterns of
+    # search-based repair (Tan et al., FSE 2016) that make a failing test pass by removing its check
+    if isinstance(stmt, (ast.Expr, ast.Assign, ast.AugAssign)) and src.alone(stmt):
         start, end = src.line_start(stmt.lineno), src.line_start((stmt.end_lineno or stmt.lineno) + 1)
         what = src.text[start:end].strip().splitlines()[0]
         text = f"{src.indent_of(stmt.lineno)}pass\n"

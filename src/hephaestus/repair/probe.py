@@ -132,34 +132,53 @@ class Prober:
             text = out.read_text(encoding="utf-8", errors="replace") if out.exists() else ""
             return text, done.output
 
-    def spectrum(self, repo: Path, files: Sequence[str]) -> Spectrum | None:
-        """Run the tests of `files` once, tracing repo lines per test; None if nothing was recorded."""
-        cfg = {"mode": "spectrum", "test_timeout_s": self.test_timeout_s}
+    def spectrum(self, repo: Path, files: Sequence[str], failing: Sequence[str] = ()) -> Spectrum | None:
+        """Run the tests of `files` once (`failing` first), tracing repo lines per test; None if no
+        test finished. A run cut short by the time limit keeps the tests that finished."""
+        cfg = {"mode": "spectrum", "test_timeout_s": self.test_timeout_s, "failing": list(failing)}
         text, _ = self._run(repo, files, cfg, self.timeout_s)
-        if not text:
+        rows = []
+        for raw in text.splitlines():
+            try:
+                rows.append(json.loads(raw))
+            except json.JSONDecodeError:
+                continue  # a line cut by a kill
+        if not rows:
             return None
-        data = json.loads(text)
-        outcomes = {t: str(v.get("outcome", "passed")) for t, v in data.get("tests", {}).items()}
-        lines = {
-            t: {p: frozenset(ls) for p, ls in v.get("lines", {}).items()}
-            for t, v in data.get("tests", {}).items()
-        }
+        outcomes = {r["test"]: str(r.get("outcome", "passed")) for r in rows}
+        lines = {r["test"]: {p: frozenset(ls) for p, ls in r.get("lines", {}).items()} for r in rows}
         frames = {
-            t: tuple(
+            r["test"]: tuple(
                 FrameValues(
                     path=f["path"],
                     line=int(f["line"]),
                     function=f["function"],
                     locals={k: (d["type"], d["repr"]) for k, d in f.get("locals", {}).items()},
                 )
-                for f in fs
+                for f in r.get("frames", [])
             )
-            for t, fs in data.get("frames", {}).items()
+            for r in rows
+            if r.get("frames")
         }
-        tests = data.get("tests", {})
-        errors = {t: str(v["error"]) for t, v in tests.items() if v.get("error")}
-        recent = {t: tuple((str(p), int(n)) for p, n in v.get("recent", ())) for t, v in tests.items()}
+        errors = {r["test"]: str(r["error"]) for r in rows if r.get("error")}
+        recent = {r["test"]: tuple((str(p), int(n)) for p, n in r.get("recent", ())) for r in rows}
         return Spectrum(outcomes=outcomes, lines=lines, frames=frames, errors=errors, recent=recent)
+
+    def values(
+        self, repo: Path, tests: Sequence[str], lines: Sequence[tuple[str, int]]
+    ) -> dict[tuple[str, int], dict[str, tuple[str, str]]]:
+        """The locals each of `lines` saw last while `tests` (node ids) ran (empty if none ran)."""
+        if not tests or not lines:
+            return {}
+        cfg = {"mode": "values", "lines": [list(x) for x in lines]}
+        text, _ = self._run(repo, tests, cfg, self.timeout_s)
+        if not text:
+            return {}
+        out: dict[tuple[str, int], dict[str, tuple[str, str]]] = {}
+        for key, names in json.loads(text).get("values", {}).items():
+            path, _, line = key.rpartition(":")
+            out[(path, int(line))] = {k: (d["type"], d["repr"]) for k, d in names.items()}
+        return out
 
     def screen(
         self,

@@ -7,8 +7,10 @@ interpreter). It writes JSON that probe.py reads back; it never imports hephaest
 Modes (CONFIG is a JSON object):
 - ``spectrum``: runs the selected tests normally while tracing which lines of files under
   ``root`` each test executes; for failing tests it records the values of the locals of the
-  traceback's frames in those files (type and a bounded repr). Output: ``{"tests": {nodeid:
-  {"outcome", "lines": {path: [line, ...]}}}, "frames": {nodeid: [...]}}``.
+  traceback's frames in those files (type and a bounded repr). The named failing tests run first;
+  one JSON line per test: ``{"test", "outcome", "lines": {path: [line, ...]}, "recent", "frames"}``.
+- ``values``: runs the selected tests tracing only the chosen ``lines``, and records the locals
+  each line saw the last time it ran. Output: ``{"values": {"path:line": {name: {type, repr}}}}``.
 - ``screen``: collects the selected tests once, then for each candidate (a span of one file,
   its replacement text and the function it changes) forks a child that swaps the function's code (or
   re-executes the module), runs the failing tests and, when they pass, the guard tests (those
@@ -45,7 +47,8 @@ def pytest_configure(config: Any) -> None:
         return
     with open(path, encoding="utf-8") as handle:
         cfg = json.load(handle)
-    plugin = _Spectrum(cfg) if cfg.get("mode") == "spectrum" else _Screen(cfg)
+    modes = {"spectrum": _Spectrum, "values": _Values, "screen": _Screen}
+    plugin = modes.get(cfg.get("mode", ""), _Screen)(cfg)
     config.pluginmanager.register(plugin, "hx-probe-mode")
 
 
@@ -95,6 +98,7 @@ class _Spectrum:
         self.root = str(cfg["root"]).rstrip("/") + "/"
         self.out = str(cfg["out"])
         self.test_timeout_s = float(cfg.get("test_timeout_s", 30))
+        self.failing = list(cfg.get("failing", []))
         self.tests: dict[str, dict[str, Any]] = {}
         self.frames: dict[str, list[dict[str, Any]]] = {}
         self._lines: dict[str, set[int]] = {}
@@ -133,6 +137,7 @@ class _Spectrum:
             sys.settrace(None)
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
+            self._flush(item.nodeid)
             entry = self.tests[item.nodeid]
             entry["lines"] = {k: sorted(v) for k, v in self._lines.items()}
             if entry["outcome"] == "failed":  # the last distinct lines run, most recent last
@@ -151,9 +156,16 @@ class _Spectrum:
         elif report.skipped and entry["outcome"] == "passed":
             entry["outcome"] = "skipped"
 
-    def pytest_sessionfinish(self, session: Any) -> None:
-        with open(self.out, "w", encoding="utf-8") as handle:
-            json.dump({"tests": self.tests, "frames": self.frames}, handle)
+    def pytest_collection_modifyitems(self, session: Any, config: Any, items: list[Any]) -> None:
+        """The named failing tests first, so a run cut short by its time limit still has them."""
+        first = set(self.failing)
+        items.sort(key=lambda item: item.nodeid not in first)
+
+    def _flush(self, nodeid: str) -> None:
+        """One JSON line per finished test (a run that is killed keeps what it had)."""
+        row = {"test": nodeid, **self.tests.get(nodeid, {}), "frames": self.frames.get(nodeid, [])}
+        with open(self.out, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(row) + "\n")
 
 
 class ProbeTimeout(Exception):
@@ -162,6 +174,40 @@ class ProbeTimeout(Exception):
 
 def _hang(signum: int, frame: object) -> None:
     raise ProbeTimeout("the test ran past the per-test time limit (hang or endless loop)")
+
+
+class _Values:
+    """The locals at chosen lines, as last seen while the selected (failing) tests ran."""
+
+    def __init__(self, cfg: dict[str, Any]) -> None:
+        self.root = str(cfg["root"]).rstrip("/") + "/"
+        self.out = str(cfg["out"])
+        self.wanted: dict[str, set[int]] = {}
+        for path, line in cfg.get("lines", []):
+            self.wanted.setdefault(self.root + path, set()).add(int(line))
+        self.seen: dict[str, dict[str, dict[str, str]]] = {}
+
+    def _local(self, frame: types.FrameType, event: str, arg: object) -> Any:
+        if event == "line" and frame.f_lineno in self.wanted.get(frame.f_code.co_filename, ()):
+            rel = frame.f_code.co_filename[len(self.root) :]
+            names = list(frame.f_locals.items())[:_MAX_LOCALS]
+            self.seen[f"{rel}:{frame.f_lineno}"] = {k: describe(v) for k, v in names}
+        return self._local
+
+    def _global(self, frame: types.FrameType, event: str, arg: object) -> Any:
+        return self._local if frame.f_code.co_filename in self.wanted else None
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: Any) -> Any:
+        sys.settrace(self._global)
+        try:
+            yield
+        finally:
+            sys.settrace(None)
+
+    def pytest_sessionfinish(self, session: Any) -> None:
+        with open(self.out, "w", encoding="utf-8") as handle:
+            json.dump({"values": self.seen}, handle)
 
 
 def _live_function(module: types.ModuleType, qualname: str) -> types.FunctionType | None:

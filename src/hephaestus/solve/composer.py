@@ -3,11 +3,15 @@ artefacts between them, falls back per role along its model chain and finally to
 engine, and aggregates Candidates that record which provider:model produced each part.
 
 Fed an Issue and a repo by service.solve / the MCP server (via `propose`, the EngineLike API of
-validate.solve_offline); feeds RepairResults whose model candidates carry kind="model".
+validate.solve_offline); feeds RepairResults whose model candidates carry kind="model". A model
+candidate that fails validation comes back through `refine` (conversational repair): its fixer
+role sees the failure and answers with a corrected candidate.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from hephaestus.errors import ConfigError, HephaestusError
-from hephaestus.records import Issue
+from hephaestus.records import Issue, Validation
 from hephaestus.repair.model import Candidate, Edit, RepairResult
 from hephaestus.repair.patch import render_patch
 from hephaestus.solve.config import (
@@ -32,11 +36,17 @@ from hephaestus.solve.plan import Plan, build_plan
 from hephaestus.solve.prompts import IssueContext, build_context, render
 from hephaestus.solve.providers import AnthropicProvider, ModelRequest, OpenAIProvider, Provider
 from hephaestus.solve.resilience import Metrics, ResilientCaller, ResponseCache
-from hephaestus.validate.solve import EngineLike
+from hephaestus.validate.solve import CandidateLike, EngineLike
 
 __all__ = ["Artefact", "Composer", "Composition", "RoleOutcome"]
 
 BUILTIN = "builtin"
+REPAIR_PROMPT = "repair@v1"
+_MAX_FAILURE_OUTPUT = 3000
+_MAX_FILE_CHARS = 12_000
+_ROUND = re.compile(r"\+repair(\d+)")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -190,6 +200,93 @@ class Composer:
         if isinstance(result, RepairResult):
             return result
         return RepairResult(candidates=tuple(result.candidates), locations=(), diagnosis=result.diagnosis)  # type: ignore[arg-type]
+
+    # --- conversational repair ---------------------------------------------------------------
+    def refine(
+        self,
+        issue: Issue,
+        repo: Path,
+        candidate: CandidateLike,
+        validation: Validation,
+        *,
+        evidence: Any = None,
+    ) -> tuple[Candidate, ...]:
+        """A corrected candidate for a model fix that failed validation, or () when none came.
+
+        The fixer role that wrote `candidate` gets the issue context (with `evidence`), its failed
+        patch and the validation's failure (all redacted and fenced) and answers with a new fix,
+        through the same cache/breaker/retries and model chain as every role call (the model that
+        wrote the failed answer is asked first). Tests the failed candidate carried are kept."""
+        name = _role_of(candidate.template)
+        role = self.config.roles.get(name) if name else None
+        if name is None or role is None or role.produces != "patch":
+            return ()
+        context = build_context(issue, repo, evidence=evidence)
+        failed_files = {p: c for p, c in _sections(candidate.patch).items() if not _is_new(c)}
+        current = []
+        root = repo.resolve()
+        for path in failed_files:
+            if path in context.files:  # already shown in the issue context
+                continue
+            target = (repo / path).resolve()
+            if not target.is_relative_to(root):
+                continue
+            try:
+                current.append(f"### {path}\n{target.read_text(encoding='utf-8')[:_MAX_FILE_CHARS]}")
+            except (OSError, UnicodeDecodeError):
+                continue
+        system, user = render(
+            REPAIR_PROMPT,
+            role=name,
+            context=context,
+            artefacts={
+                "patch": candidate.patch,
+                "failure": _failure_text(validation),
+                "files": "\n\n".join(current),
+            },
+        )
+        request = ModelRequest(
+            role=name,
+            system=system,
+            user=user,
+            temperature=role.temperature,
+            max_tokens=self.config.defaults.max_tokens,
+        )
+        chain = [m for m in (role.model, *role.fallback) if m in self._providers]
+        chain.sort(key=lambda m: _label(self._providers[m]) != getattr(candidate, "provider", ""))
+        for mtype in chain:
+            try:
+                response = self.caller.call(self._providers[mtype], request)
+                fix = parse_patch(response.text, repo)
+            except HephaestusError as exc:
+                log.info("issue %s: repair of %s by %s failed: %s", issue.id, name, mtype, exc)
+                continue
+            return (self._refined(candidate, name, fix, response.producer, prior=role.prior),)
+        return ()
+
+    def _refined(
+        self, failed: CandidateLike, name: str, fix: str, producer: str, *, prior: float
+    ) -> Candidate:
+        match = _ROUND.search(failed.template)
+        round_ = int(match.group(1)) + 1 if match else 1
+        fixed = set(_sections(fix))
+        tests = {
+            path: text
+            for path, text in _sections(failed.patch).items()
+            if failed.test_path and _is_new(text) and path not in fixed and _is_test(path, failed.test_path)
+        }
+        files = tuple(sorted(fixed)) + tuple(tests)
+        base = failed.explanation.rstrip()
+        return Candidate(
+            patch=fix + "".join(tests.values()),
+            template=f"model:{name}+repair{round_}" + ("+tests" if tests else ""),
+            explanation=f"{base} Corrected by {name} after a failed validation (repair round {round_}).",
+            files=files,
+            prior=prior if tests else max(0.0, prior - 0.05),
+            test_path=failed.test_path if tests else None,
+            kind="model",
+            provider=producer,
+        )
 
     # --- composition ---------------------------------------------------------------------------
     def compose(
@@ -391,6 +488,63 @@ class _Run:
                 diagnosis=None if candidates else builtin.diagnosis,
             )
         return RepairResult(candidates=tuple(candidates), locations=(), diagnosis=None)
+
+
+def _role_of(template: str) -> str | None:
+    """The role in a model candidate's template (`model:<role>[+repairN][+tests]`)."""
+    if not template.startswith("model:"):
+        return None
+    return template.removeprefix("model:").split("+", 1)[0] or None
+
+
+def _label(provider: Provider) -> str:
+    return f"{provider.name}:{provider.model}"
+
+
+def _sections(patch: str) -> dict[str, str]:
+    """The per-file parts of a unified diff (as render_patch writes it), by repo path."""
+    out: dict[str, str] = {}
+    path: str | None = None
+    for line in patch.splitlines(keepends=True):
+        if line.startswith("diff --git "):
+            path = line.rstrip("\n").split(" b/", 1)[-1]
+            out[path] = ""
+        elif path is None and line.startswith("+++ "):  # a bare diff without `diff --git` headers
+            path = line[4:].split("\t")[0].strip().removeprefix("b/")
+            out[path] = ""
+        if path is not None:
+            out[path] += line
+    return out
+
+
+def _is_new(section: str) -> bool:
+    return "\nnew file mode" in section or "\n--- /dev/null" in section
+
+
+def _is_test(path: str, test_path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return path == test_path or name.startswith("test_") or name.endswith("_test.py")
+
+
+def _failure_text(validation: Validation) -> str:
+    """What the validation of the failed patch said: reason, test states, regressions, output tail."""
+    lines = [
+        f"Reason: {validation.reason or 'no details'}",
+        f"Patch applied: {'yes' if validation.applied else 'no'}; "
+        f"tests before: {validation.tests_before}; tests after: {validation.tests_after}",
+    ]
+    if validation.reproduced_before is not None or validation.fixed_after is not None:
+        lines.append(
+            f"Failure reproduced before the patch: {validation.reproduced_before}; "
+            f"gone after it: {validation.fixed_after}"
+        )
+    if validation.regressions:
+        lines.append(
+            "Tests that passed before and fail with the patch: " + ", ".join(validation.regressions[:20])
+        )
+    if validation.output_tail:
+        lines += ["Test output (tail):", validation.output_tail[-_MAX_FAILURE_OUTPUT:]]
+    return "\n".join(lines)
 
 
 def _renamed(art: Artefact) -> str:

@@ -45,6 +45,19 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "A unified diff (```diff) is also accepted. " + _SAFETY,
         "{context}\n\n## Analyses from other reviewers\n{analysis}",
     ),
+    "repair@v1": (
+        "You are {role}, a senior engineer fixing a production failure with the smallest correct change. "
+        "Your previous fix was applied in a sandbox and the tests were run: it did not fix the failure. "
+        "Read why, then write a corrected fix against the CURRENT files (your previous fix is NOT "
+        "applied to them). Answer ONLY with one or more SEARCH/REPLACE blocks, each exactly:\n"
+        "path/relative/to/repo.py\n<<<<<<< SEARCH\n<exact lines from the file>\n=======\n"
+        "<replacement lines>\n>>>>>>> REPLACE\n"
+        "The SEARCH text must match the current file exactly, including indentation. "
+        "A unified diff (```diff) is also accepted. " + _SAFETY,
+        "{context}\n\n## Other files your previous fix changed (current content)\n{files}"
+        "\n\n## Your previous fix (it failed validation)\n{patch}"
+        "\n\n## Why it failed validation\n{failure}",
+    ),
     "tests@v1": (
         "You are {role}. Write one pytest file that fails before the fix below and passes after it. "
         "Answer with a first line `FILE: tests/<name>.py` followed by one ```python block. " + _SAFETY,
@@ -158,5 +171,10 @@ def render(
         key: fence(redact(value).text, context.nonce) if value else "(none)"
         for key, value in artefacts.items()
     }
-    values = {"role": role, "context": context.text, "analysis": "(none)", "patch": "(none)", **filled}
+    values = {
+        "role": role,
+        "context": context.text,
+        **dict.fromkeys(("analysis", "patch", "failure", "files"), "(none)"),
+        **filled,
+    }
     return system.format(role=role, nonce=context.nonce), user.format(**values)

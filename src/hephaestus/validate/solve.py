@@ -7,11 +7,12 @@ feeds the store and the user one records.Solution, validated only if a candidate
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from hephaestus.errors import HephaestusError
 from hephaestus.records import Issue, Solution, Validation
 from hephaestus.validate.feedback import FeedbackPort
 from hephaestus.validate.validator import Validator
@@ -20,6 +21,7 @@ __all__ = [
     "CandidateLike",
     "EngineLike",
     "EvidenceLike",
+    "RefineLike",
     "RepairResultLike",
     "changed_lines",
     "rank_key",
@@ -69,6 +71,11 @@ class EngineLike(Protocol):
     def propose(
         self, issue: Issue, repo: Path, *, failing_output: str | None = None, evidence: Any = None
     ) -> RepairResultLike: ...
+
+
+RefineLike = Callable[..., Sequence[CandidateLike]]
+"""The optional `engine.refine(issue, repo, candidate, validation, *, evidence=None)`: corrected
+candidates for a model candidate that failed validation (conversational repair); () when none."""
 
 
 def changed_lines(patch: str, *, exclude: Sequence[str | None] = ()) -> int:
@@ -129,6 +136,57 @@ def _sentence(validation: Validation, tried: int) -> str:
     return f"Not validated (best of {tried} tried): {reason}."
 
 
+def _better(value: float, validation: Validation, best_value: float, best: Validation) -> bool:
+    """Whether a candidate that did not validate beats the best so far: a plausible one (tests pass,
+    nothing reproduced the failure) beats the rest, and one without regressions beats one with."""
+    if validation.plausible != best.plausible:
+        return validation.plausible
+    if bool(validation.regressions) != bool(best.regressions):
+        return not validation.regressions
+    return value > best_value
+
+
+def _repair_key(candidate: CandidateLike) -> str | None:
+    """One conversational repair per fixer answer: a model candidate's provider and template
+    without its +tests/+repairN suffixes (a fix with and without its tests is one answer)."""
+    if getattr(candidate, "kind", None) != "model":
+        return None
+    return f"{getattr(candidate, 'provider', '')}|{candidate.template.split('+', 1)[0]}"
+
+
+def _repair(
+    refine: RefineLike,
+    issue: Issue,
+    repo: Path,
+    candidate: CandidateLike,
+    validation: Validation,
+    evidence: EvidenceLike | None,
+    rounds: int,
+    seen: set[str],
+    validate: Callable[[CandidateLike], Validation],
+) -> list[tuple[CandidateLike, Validation]]:
+    """Up to `rounds` refine -> validate turns, each on the previous turn's failure; stops at the
+    first pass or when the engine has nothing new."""
+    out: list[tuple[CandidateLike, Validation]] = []
+    current, failed = candidate, validation
+    for _ in range(rounds):
+        try:
+            proposals = refine(issue, repo, current, failed, evidence=evidence)
+        except HephaestusError as exc:
+            log.warning("issue %s: repair of %s failed: %s", issue.id, current.template, exc)
+            break
+        fresh = next((c for c in proposals if c.patch not in seen), None)
+        if fresh is None:
+            break
+        seen.add(fresh.patch)
+        failed = validate(fresh)
+        out.append((fresh, failed))
+        if failed.passed:
+            break
+        current = fresh
+    return out
+
+
 def solve_offline(
     issue: Issue,
     repo: Path,
@@ -139,13 +197,20 @@ def solve_offline(
     feedback: FeedbackPort | None = None,
     failing_output: str | None = None,
     evidence: EvidenceLike | None = None,
+    repair_rounds: int = 1,
 ) -> tuple[Solution | None, str | None]:
     """Propose, validate in rank order until one passes or `max_validations` are spent.
 
-    Returns (Solution, diagnosis): the first passing candidate as "validated"; otherwise the
-    best-scoring validated-but-failed one as "failed"; (None, diagnosis) when the engine
+    Returns (Solution, diagnosis): the first passing candidate as "validated"; otherwise the best
+    "plausible" one (tests pass, no regression, but nothing reproduced the failure, so it is not
+    called validated), else the best-scoring failed one as "failed"; (None, diagnosis) when the engine
     abstains. A candidate whose patch repeats an earlier one is not validated twice. With
     reproduced `evidence`, every candidate must also make its failing tests pass.
+
+    Conversational repair: when the engine has a `refine` method (the model Composer does, the
+    built-in engine does not), a model candidate (kind "model") that fails is sent back with its
+    failure, and the corrected candidate is validated, up to `repair_rounds` times per fixer
+    answer (0 disables); these validations come on top of `max_validations`.
     """
     result = engine.propose(issue, repo, failing_output=failing_output, evidence=evidence)
     expect = evidence.failing_tests if evidence is not None and evidence.reproduced else ()
@@ -156,7 +221,16 @@ def solve_offline(
     ordered = sorted(result.candidates, key=lambda c: rank_key(c, weights))
     seen: set[str] = set()
     best: tuple[float, CandidateLike, Validation] | None = None
-    tried = 0
+    tried = repairs = 0
+    refine: RefineLike | None = getattr(engine, "refine", None) if repair_rounds > 0 else None
+    refined: set[str] = set()
+
+    def recheck(fixed: CandidateLike) -> Validation:
+        return validator.validate(
+            repo, fixed.patch, test_path=fixed.test_path, expect_fixed=expect,
+            check=getattr(fixed, "check", ()),
+        )  # fmt: skip
+
     for candidate in ordered:
         if tried >= max(1, max_validations):
             break
@@ -165,27 +239,44 @@ def solve_offline(
         seen.add(candidate.patch)
         tried += 1
         validation = validator.validate(
-            repo, candidate.patch, test_path=candidate.test_path, expect_fixed=expect
-        )
+            repo, candidate.patch, test_path=candidate.test_path, expect_fixed=expect,
+            check=getattr(candidate, "check", ()),
+        )  # fmt: skip
         value = score(validation, candidate, weight=weights.get(candidate.template, 1.0))
         log.info(
             "issue %s: candidate %s passed=%s score=%.3f (%s)",
             issue.id, candidate.template, validation.passed, value, validation.reason,
         )  # fmt: skip
-        if best is None or value > best[0]:
+        if best is None or _better(value, validation, best[0], best[2]):
             best = (value, candidate, validation)
         if validation.passed:
             best = (value, candidate, validation)
+            break
+        key = _repair_key(candidate)
+        if refine is None or key is None or key in refined:
+            continue
+        refined.add(key)
+        turns = _repair(refine, issue, repo, candidate, validation, evidence, repair_rounds, seen, recheck)
+        for fixed, checked in turns:
+            repairs += 1
+            value = score(checked, fixed, weight=weights.get(fixed.template, 1.0))
+            log.info(
+                "issue %s: repaired candidate %s passed=%s score=%.3f (%s)",
+                issue.id, fixed.template, checked.passed, value, checked.reason,
+            )  # fmt: skip
+            if _better(value, checked, best[0], best[2]) or checked.passed:
+                best = (value, fixed, checked)
+        if best[2].passed:
             break
     assert best is not None  # at least one candidate was validated
     value, candidate, validation = best
     solution = Solution(
         issue_id=issue.id,
-        status="validated" if validation.passed else "failed",
+        status="validated" if validation.passed else "plausible" if validation.plausible else "failed",
         provider=getattr(candidate, "provider", "builtin"),
         patch=candidate.patch,
         score=value,
-        explanation=f"{candidate.explanation.rstrip()} {_sentence(validation, tried)}".strip(),
+        explanation=f"{candidate.explanation.rstrip()} {_sentence(validation, tried + repairs)}".strip(),
         validation=validation,
         files=tuple(candidate.files),
         template=candidate.template,

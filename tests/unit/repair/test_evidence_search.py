@@ -57,6 +57,11 @@ def normalize(name, fallback=None):
     return name.lower()
 
 
+def initial(name):
+    first = name[0] if name else None
+    return str(first)
+
+
 def odd_countdown(n):
     out = []
     while n != 0:
@@ -66,7 +71,7 @@ def odd_countdown(n):
 """
 
 NORMALIZE_TESTS = """
-from shop.names import normalize, odd_countdown
+from shop.names import initial, normalize, odd_countdown
 
 
 def test_plain():
@@ -75,6 +80,14 @@ def test_plain():
 
 def test_missing_name_is_kept_missing():
     assert normalize(None) is None
+
+
+def test_no_initial_without_a_name():
+    assert initial("") is None
+
+
+def test_initial():
+    assert initial("ada") == "a"
 
 
 def test_countdown_from_odd():
@@ -159,13 +172,27 @@ def test_none_value_seen_at_the_failure_gives_a_guard(shop: Path, prober: Prober
     assert any("+    if name is None:\n+        return None\n" in c.patch for c in found)
 
 
+def test_values_at_localized_lines_guard_a_wrong_result(shop: Path, prober: Prober) -> None:
+    """No crash in repo code: the value comes from a second run tracing the top localized lines."""
+    output = _pytest_output(shop, "tests/test_names.py::test_no_initial_without_a_name")
+    evidence = investigate(output, shop, prober=prober)
+    assert evidence is not None
+    assert evidence.reproduced
+    assert evidence.line_values[("shop/names.py", 8)]["first"] == ("NoneType", "None")
+    assert evidence.as_json()["line_values"]
+    found = search(evidence, prober=prober, sources=SourceCache(shop), budget_s=30)
+    assert any(
+        "+    if first is None:\n+        return None\n     return str(first)" in c.patch for c in found
+    )
+
+
 def test_a_hang_is_a_failure_to_search(shop: Path, prober: Prober) -> None:
     output = "FAILED tests/test_names.py::test_countdown_from_odd - Failed: Timeout >2.0s\n"
     evidence = investigate(output, shop, prober=prober)
     assert evidence is not None
     assert evidence.reproduced
     assert "ProbeTimeout" in evidence.error
-    assert ("shop/names.py", 8) in [(s.path, s.line) for s in evidence.suspects[:5]]  # the loop condition
+    assert ("shop/names.py", 13) in [(s.path, s.line) for s in evidence.suspects[:5]]  # the loop condition
     found = search(evidence, prober=prober, sources=SourceCache(shop), budget_s=30)
     assert any("+    while n > 0:" in c.patch for c in found)
 

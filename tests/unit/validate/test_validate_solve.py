@@ -53,10 +53,16 @@ class CountingValidator(Validator):
         self.seen: list[str] = []
 
     def validate(
-        self, repo: Path, patch: str, *, test_path: str | None = None, expect_fixed: Sequence[str] = ()
+        self,
+        repo: Path,
+        patch: str,
+        *,
+        test_path: str | None = None,
+        expect_fixed: Sequence[str] = (),
+        check: Sequence[str] = (),
     ) -> Validation:
         self.seen.append(patch)
-        return super().validate(repo, patch, test_path=test_path, expect_fixed=expect_fixed)
+        return super().validate(repo, patch, test_path=test_path, expect_fixed=expect_fixed, check=check)
 
 
 @pytest.fixture
@@ -119,9 +125,11 @@ def test_nothing_passes_returns_best_failed(repo: Path, issue: Issue, cands: dic
     )
     assert solution is not None
     assert solution.status == "failed"
-    assert solution.patch == cands["broken"].patch  # applied beats does-not-apply despite a lower prior
+    # a patch that breaks passing tests is never shown as the best, even against one that does not apply
+    assert solution.patch == cands["stale"].patch
     assert solution.validation is not None
-    assert solution.validation.regressions
+    assert not solution.validation.regressions
+    assert not solution.validation.applied
     assert 0.0 <= solution.score < 0.5
     assert "Not validated (best of 2 tried)" in solution.explanation
 
@@ -210,3 +218,18 @@ def test_real_engine_on_the_example_shop(digest: Callable[[Path], dict[str, str]
     assert solution.validation.reproduced_before is True
     assert solution.validation.fixed_after is True
     assert "shop/pricing.py" in solution.files
+
+
+def test_a_failed_solution_never_prefers_a_patch_with_regressions() -> None:
+    from hephaestus.validate.solve import _better
+
+    def v(*, regressions: tuple[str, ...]) -> Validation:
+        return Validation(
+            applied=True, passed=False, tests_before="failed", tests_after="failed",
+            regressions=regressions, duration_s=0.1,
+        )  # fmt: skip
+
+    clean, broken = v(regressions=()), v(regressions=("tests/t.py::test_a",))
+    assert _better(0.1, clean, 0.4, broken)
+    assert not _better(0.4, broken, 0.1, clean)
+    assert _better(0.3, clean, 0.2, clean)
