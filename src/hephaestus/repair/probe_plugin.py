@@ -137,11 +137,11 @@ class _Spectrum:
             sys.settrace(None)
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
-            self._flush(item.nodeid)
             entry = self.tests[item.nodeid]
             entry["lines"] = {k: sorted(v) for k, v in self._lines.items()}
             if entry["outcome"] == "failed":  # the last distinct lines run, most recent last
                 entry["recent"] = list(dict.fromkeys(reversed(self._recent)))[::-1]
+            self._flush(item.nodeid)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: Any, call: Any) -> Any:
