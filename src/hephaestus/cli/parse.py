@@ -7,26 +7,25 @@ process.multiline.MultilineAssembler and process.processor.Processor; no state i
 from __future__ import annotations
 
 import json
-import socket
+import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.table import Table
+import orjson
 
-from hephaestus.errors import ConfigError, InputError, PermanentError
+from hephaestus.analyze.fingerprint import fingerprint
+from hephaestus.errors import ConfigError, InputError
 from hephaestus.process.headers import compile_log_format
 from hephaestus.process.multiline import Assembled, MultilineAssembler
-from hephaestus.process.processor import Processed, Processor
-from hephaestus.records import RawLog
+from hephaestus.process.processor import Analysed, Processor, application_from_source
 from hephaestus.settings import load_settings
 
 __all__ = ["iter_records", "parse_command"]
 
 _TABLE_TEMPLATE_WIDTH = 80
+_BATCH = 512  # JSON lines per stdout write
 
 
 def iter_records(path: Path, *, assembler: MultilineAssembler) -> Iterator[Assembled]:
@@ -37,27 +36,41 @@ def iter_records(path: Path, *, assembler: MultilineAssembler) -> Iterator[Assem
     yield from assembler.flush()
 
 
-def _row(record: Assembled, result: Processed | None, error: str | None) -> dict[str, Any]:
+def _encode(row: dict[str, Any]) -> bytes:
+    try:
+        return orjson.dumps(row)
+    except orjson.JSONEncodeError:  # a lone surrogate left in a field: the stdlib escapes it
+        return json.dumps(row).encode("ascii")
+
+
+def _row(
+    record: Assembled, result: Analysed | None, error: str | None, *, application: str
+) -> dict[str, Any]:
     row: dict[str, Any] = {"first_line": record.first_line, "last_line": record.last_line}
     if result is None:
         row.update(template=None, template_id=None, level=None, is_error=False, rule=None, error=error)
         return row
-    s = result.structured
+    parsed, trace = result.parsed, result.trace
     row.update(
         template=result.template,
         template_id=result.template_id,
-        level=s.error.level,
-        is_error=result.is_error,
+        level=result.level,
+        is_error=result.rule is not None,
         rule=result.rule,
-        timestamp=s.original_timestamp.isoformat() if s.original_timestamp else None,
-        component=s.source.component,
-        message=s.error.message,
-        error_type=s.error.type,
-        format=s.context.process_info.get("format"),
+        timestamp=parsed.timestamp.isoformat() if parsed.timestamp else None,
+        component=parsed.component,
+        message=parsed.message,
+        error_type=trace.error_type if trace else None,
+        format=parsed.format,
         parse_error=result.parse_error,
     )
-    if result.event is not None:
-        row["fingerprint"] = result.event.fingerprint
+    if result.rule is not None:
+        row["fingerprint"] = fingerprint(
+            error_type=trace.error_type if trace else None,
+            frames=trace.frames if trace else (),
+            template=result.template,
+            application=application,
+        )
     return row
 
 
@@ -93,26 +106,35 @@ def parse_command(file: Path, log_format: str | None, output: str, max_lines: in
         settings = settings.model_copy(update={"log_format": log_format})
     processor = Processor(settings=settings)
     starts = (lambda line: fmt.regex.match(line.strip()) is not None) if fmt else None
-    assembler = MultilineAssembler(max_lines=max_lines, starts_record=starts)
-    host = socket.gethostname()
-    now = datetime.now(UTC)
+    assembler = MultilineAssembler(max_lines=max_lines, starts_record=starts, strict=fmt is not None)
+    application = application_from_source(str(file))
+    analyse = processor.analyse
     rows: list[dict[str, Any]] = []
+    out: list[bytes] = []
+    write = sys.stdout.buffer.write
     for record in iter_records(file, assembler=assembler):
-        raw = RawLog(timestamp=now, source=str(file), host=host, message=record.text)
-        try:
-            (result,) = processor.process(raw, origin=f"{file}:{record.first_line}")
-            row = _row(record, result, None)
-        except PermanentError as exc:
-            row = _row(record, None, str(exc))
+        text = record.text
+        if not text or text.isspace():
+            row = _row(record, None, "empty log message: nothing to parse", application=application)
+        else:
+            row = _row(record, analyse(text), None, application=application)
         if output == "jsonl":
-            click.echo(json.dumps(row, ensure_ascii=False))
+            out.append(_encode(row))
+            if len(out) >= _BATCH:  # one write per batch, not per line
+                write(b"\n".join(out) + b"\n")
+                out.clear()
         else:
             rows.append(row)
+    if out:
+        write(b"\n".join(out) + b"\n")
     if output == "table":
         _print_table(rows)
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console  # noqa: PLC0415 - rich only for the table
+    from rich.table import Table  # noqa: PLC0415
+
     table = Table(title="hephaestus parse", show_lines=False)
     for name in ("lines", "level", "error", "rule", "template"):
         table.add_column(name, overflow="fold" if name == "template" else "ellipsis")

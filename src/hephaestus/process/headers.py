@@ -121,8 +121,25 @@ def _strptime_this_year(text: str) -> datetime | None:
     return parsed
 
 
+_STAMP_CACHE: dict[str, datetime | None] = {}  # raw stamp -> parse_timestamp result
+_STAMP_CACHE_MAX = 4096
+
+
 def parse_timestamp(raw: str) -> datetime | None:
-    """Parse the usual log timestamp shapes; naive results are taken as UTC; None if unparseable."""
+    """Parse the usual log timestamp shapes; naive results are taken as UTC; None if unparseable.
+    Memoised: neighbouring records share their stamp more often than not."""
+    try:
+        return _STAMP_CACHE[raw]
+    except KeyError:
+        pass
+    parsed = _parse_timestamp(raw)
+    if len(_STAMP_CACHE) >= _STAMP_CACHE_MAX:
+        _STAMP_CACHE.clear()
+    _STAMP_CACHE[raw] = parsed
+    return parsed
+
+
+def _parse_timestamp(raw: str) -> datetime | None:
     text = raw.strip()
     if not text or len(text) > 64:
         return None
@@ -142,7 +159,10 @@ def parse_timestamp(raw: str) -> datetime | None:
     return parsed
 
 
-def _fields_from(name: str, groups: Mapping[str, str | None], extra: Mapping[str, str]) -> HeaderFields:
+def _fields_from(
+    name: str, groups: Mapping[str, str | None], extra: Mapping[str, str], *, stamp: str | None = None
+) -> HeaderFields:
+    """`stamp` (the joined date/time fields of a LogPAI pattern) stands in for a `ts` group."""
     pri = groups.get("pri")
     level = groups.get("level")
     lvl = normalize_level(level) if level else None
@@ -150,7 +170,7 @@ def _fields_from(name: str, groups: Mapping[str, str | None], extra: Mapping[str
         lvl = _SYSLOG_SEVERITY[int(pri) % 8]
     pid = groups.get("pid")
     status = groups.get("status")
-    ts = groups.get("ts")
+    ts = groups.get("ts") if stamp is None else stamp
     return HeaderFields(
         format=name,
         message=(groups.get("msg") or "").strip(),
@@ -255,6 +275,10 @@ class LogFormat:
             self.regex = re.compile("^" + regex + "$")
         except re.error as exc:
             raise ValueError(f"log format {pattern!r} is not a valid pattern: {exc}") from exc
+        # (group number, name, role): role "" = an extra field, "ts" = part of the timestamp
+        self._slots = tuple(
+            (self.regex.groupindex[name], name, _slot_role(name)) for name in dict.fromkeys(self.names)
+        )
 
     def split(self, line: str) -> dict[str, str] | None:
         """The raw named fields of `line`, or None if it does not match the pattern."""
@@ -263,25 +287,37 @@ class LogFormat:
 
     def parse(self, line: str) -> HeaderFields | None:
         """Map the named fields onto HeaderFields; None if `line` does not match."""
-        raw = self.split(line)
-        if raw is None:
+        m = self.regex.match(line.strip())
+        if m is None:
             return None
+        values = m.groups()
         groups: dict[str, str | None] = {}
         ts_parts: list[str] = []
         extra: dict[str, str] = {}
-        for name, value in raw.items():
-            role = _NAME_ROLES.get(name.lower())
-            if role is not None:
-                groups[role] = value
-            elif name.lower() in ("date", "time", "timestamp", "datetime"):
+        for index, name, role in self._slots:
+            value = values[index - 1]
+            if value is None:
+                continue
+            if role == "ts":
                 ts_parts.append(value)
+            elif role:
+                groups[role] = value
             else:
                 extra[name] = value
-        fields = _fields_from("logpai", groups, extra)
-        if ts_parts:
-            ts = parse_timestamp(" ".join(ts_parts)) or parse_timestamp(ts_parts[-1])
-            fields = HeaderFields(**{**fields.__dict__, "timestamp": ts})
+        if not ts_parts:
+            return _fields_from("logpai", groups, extra)
+        stamp = " ".join(ts_parts)
+        fields = _fields_from("logpai", groups, extra, stamp=stamp)
+        if fields.timestamp is None and len(ts_parts) > 1:
+            fields.timestamp = parse_timestamp(ts_parts[-1])
         return fields
+
+
+def _slot_role(name: str) -> str:
+    lower = name.lower()
+    if lower in _NAME_ROLES:
+        return _NAME_ROLES[lower]
+    return "ts" if lower in ("date", "time", "timestamp", "datetime") else ""
 
 
 def compile_log_format(pattern: str) -> LogFormat:

@@ -36,6 +36,12 @@ _CONTINUATION = re.compile(
 _EXCEPTION_HEADER = re.compile(
     r"^(?:[A-Za-z_$][\w$]*\.)*(?:[A-Z][\w$]*)?(?:Exception|Error|Throwable|Fault)(?::\s.*|\s*)$"
 )
+# With a known header format (`strict`), only these continue a record: Java/.NET/JS frames, the
+# "Caused by" chain and elided frames; anything else is a record of its own.
+_STRICT_CONTINUATION = re.compile(
+    r"^(?:\s+at \S.*|Caused by: .*|\s*Suppressed: .*|\s*\.\.\. \d+ (?:more|common frames omitted)"
+    r"|\s*--- End of .*)$"
+)
 _PY_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?::.*)?$")
 _GO_FUNC_LINE = re.compile(r"^[\w.*/()\[\]{}-]+\(.*\)$")
 
@@ -79,12 +85,21 @@ class Assembled:
 class MultilineAssembler:
     """Stateful line joiner; `feed` returns the records a line completes, `flush` the rest."""
 
-    def __init__(self, *, max_lines: int = 500, starts_record: Callable[[str], bool] | None = None) -> None:
-        """`starts_record` (e.g. a known header pattern) marks lines that always open a new record."""
+    def __init__(
+        self,
+        *,
+        max_lines: int = 500,
+        starts_record: Callable[[str], bool] | None = None,
+        strict: bool = False,
+    ) -> None:
+        """`starts_record` (e.g. a known header pattern) marks lines that always open a new record;
+        `strict` (input with a known header format) joins only unmistakable continuations: traceback
+        and frame lines, never a transport prefix's repeat or an indented line alone."""
         if max_lines < 1:
             raise ValueError("max_lines must be >= 1")
         self._max_lines = max_lines
         self._starts_record = starts_record
+        self._strict = strict
         self._lines: list[str] = []
         self._first = 0
         self._json = False
@@ -99,7 +114,7 @@ class MultilineAssembler:
         out: list[Assembled] = []
         body = line  # the line without a transport prefix that repeats the open record's one
         found: tuple[str, int] | None = None
-        checked = self._key is not None  # set only while a record is open
+        checked = self._key is not None  # set only while a record is open (never when strict)
         if checked:
             found = _prefix(line)
             if found is not None and found[0] == self._key:
@@ -123,7 +138,7 @@ class MultilineAssembler:
             self._lines.append(body)
             return out
         out.extend(self._emit())
-        if not checked and _PREFIX_HINT.match(line) is not None:
+        if not checked and not self._strict and _PREFIX_HINT.match(line) is not None:
             found = _prefix(line)  # (the hint inline: most lines cannot carry a prefix, skip the call)
         self._start(line, line_no, found)
         if len(self._lines) >= self._max_lines:
@@ -165,7 +180,10 @@ class MultilineAssembler:
             return True
         if not stripped:
             # Blank lines belong to a trace (chained Python exceptions, Go dumps); else they end nothing.
-            return self._mode != "" or self._tentative is not None or len(self._lines) > 1
+            open_trace = self._mode != "" or self._tentative is not None
+            return open_trace or (len(self._lines) > 1 and not self._strict)
+        if self._strict and self._mode not in ("py", "go"):
+            return _STRICT_CONTINUATION.match(line) is not None
         if _TIMESTAMP_START.match(line) or (self._starts_record is not None and self._starts_record(line)):
             self._mode = ""
             return False

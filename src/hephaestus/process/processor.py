@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from hephaestus.analyze.fingerprint import fingerprint
 from hephaestus.errors import ConfigError, PermanentError
@@ -25,7 +26,7 @@ from hephaestus.records import ErrorEvent, RawLog, StructuredLog
 from hephaestus.settings import ProcessSettings
 from hephaestus.stages import Transform
 
-__all__ = ["Processed", "Processor", "application_from_source", "log_id_for", "sanitize"]
+__all__ = ["Analysed", "Processed", "Processor", "application_from_source", "log_id_for", "sanitize"]
 
 _MAX_TEMPLATE_INPUT = 4096  # characters of content given to the miner; the rest is not templated
 _BINARY_SHARE = 0.1
@@ -44,6 +45,18 @@ class Processed:
     rule: str | None
     event: ErrorEvent | None
     parse_error: str | None = None
+
+
+class Analysed(NamedTuple):
+    """What `Processor.analyse` found in one record's text (no wire records built yet)."""
+
+    parsed: ParsedLine
+    trace: ParsedTrace | None
+    level: str | None
+    template: str
+    template_id: str
+    rule: str | None
+    parse_error: str | None
 
 
 def log_id_for(item: RawLog, *, origin: str | None = None) -> str:
@@ -127,7 +140,11 @@ class Processor(Transform[RawLog, Processed]):
         self.counters.add(received=1, sent=1)  # one lock round trip per record
         return [out]
 
-    def _process(self, item: RawLog, message: str, origin: str | None) -> Processed:
+    def analyse(
+        self, message: str, *, level_hint: str | None = None, when: datetime | None = None
+    ) -> Analysed:
+        """Fields, template and detection of one record's text, without building the wire records:
+        the part `process` shares with `hephaestus parse`. Updates the miner and the signals."""
         text, damage = sanitize(message)
         parsed = parse_record(text, log_format=self.log_format)
         trace = parse_stack_trace(text)
@@ -138,12 +155,14 @@ class Processor(Transform[RawLog, Processed]):
             content = content.split("\n", 1)[0]
         content = content.strip()[:_MAX_TEMPLATE_INPUT]
         match = self.miner.add(content)
-        level = parsed.level or (normalize_level(item.level) if item.level else None)
+        level = parsed.level or (normalize_level(level_hint) if level_hint else None)
         template_signals: frozenset[str] = frozenset()
         if self.detector.uses_signals:
-            when = parsed.timestamp or item.timestamp
             template_signals = self.signals.observe(
-                template_id=match.template_id, change=match.change, size=match.size, timestamp=when
+                template_id=match.template_id,
+                change=match.change,
+                size=match.size,
+                timestamp=parsed.timestamp or when or datetime.now(UTC),
             )
         fields = dict(parsed.fields) if parsed.fields else {}
         fields["format"] = parsed.format
@@ -158,19 +177,26 @@ class Processor(Transform[RawLog, Processed]):
             template_signals=template_signals,
         )
         rule = self.detector.detect(signals)
-        parse_error = damage or parsed.parse_error
-        structured = self._structured(item, parsed, trace, level, origin=origin, parse_error=parse_error)
+        return Analysed(
+            parsed, trace, level, match.template, match.template_id, rule, damage or parsed.parse_error
+        )
+
+    def _process(self, item: RawLog, message: str, origin: str | None) -> Processed:
+        a = self.analyse(message, level_hint=item.level, when=item.timestamp)
+        structured = self._structured(
+            item, a.parsed, a.trace, a.level, origin=origin, parse_error=a.parse_error
+        )
         event = None
-        if rule is not None:
-            event = self._event(structured, trace, match.template, match.template_id, rule, item)
+        if a.rule is not None:
+            event = self._event(structured, a.trace, a.template, a.template_id, a.rule, item)
         return Processed(
             structured=structured,
-            template=match.template,
-            template_id=match.template_id,
-            is_error=rule is not None,
-            rule=rule,
+            template=a.template,
+            template_id=a.template_id,
+            is_error=a.rule is not None,
+            rule=a.rule,
             event=event,
-            parse_error=parse_error,
+            parse_error=a.parse_error,
         )
 
     # ------------------------------------------------------------------ builders
