@@ -1,14 +1,15 @@
 """`hephaestus parse FILE`: structure a log file record by record and mine its templates.
 
 Fed a log file path; feeds stdout (JSON lines or a rich table). A thin adapter over
-process.multiline.MultilineAssembler and process.processor.Processor; no state is kept.
+process.multiline.MultilineAssembler and Processor.analyse; rows wait in a window for final templates.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,10 @@ import orjson
 
 from hephaestus.analyze.fingerprint import fingerprint
 from hephaestus.errors import ConfigError, InputError
+from hephaestus.process.analysis import Analysed, Analyser, application_from_source
 from hephaestus.process.headers import compile_log_format
 from hephaestus.process.multiline import Assembled, MultilineAssembler
-from hephaestus.process.processor import Analysed, Processor, application_from_source
-from hephaestus.settings import load_settings
+from hephaestus.process.templates import TemplateMiner
 
 __all__ = ["iter_records", "parse_command"]
 
@@ -43,9 +44,8 @@ def _encode(row: dict[str, Any]) -> bytes:
         return json.dumps(row).encode("ascii")
 
 
-def _row(
-    record: Assembled, result: Analysed | None, error: str | None, *, application: str
-) -> dict[str, Any]:
+def _row(record: Assembled, result: Analysed | None, error: str | None) -> dict[str, Any]:
+    """The record's fields; template, template_id and fingerprint are set when it is labelled."""
     row: dict[str, Any] = {"first_line": record.first_line, "last_line": record.last_line}
     if result is None:
         row.update(template=None, template_id=None, level=None, is_error=False, rule=None, error=error)
@@ -64,14 +64,44 @@ def _row(
         format=parsed.format,
         parse_error=result.parse_error,
     )
-    if result.rule is not None:
-        row["fingerprint"] = fingerprint(
-            error_type=trace.error_type if trace else None,
-            frames=trace.frames if trace else (),
-            template=result.template,
-            application=application,
-        )
     return row
+
+
+class _Labeller:
+    """Holds up to `window` rows and labels them with their group's template as it stands when they
+    are written (the final template for a file within the window); 0 = each record's own template."""
+
+    def __init__(self, miner: TemplateMiner, *, window: int, application: str) -> None:
+        self._render = miner.render
+        self._window = window
+        self._application = application
+        self._pending: list[tuple[dict[str, Any], Analysed | None]] = []
+
+    def add(self, row: dict[str, Any], result: Analysed | None) -> list[dict[str, Any]]:
+        """Queue one row; returns the rows labelled now (when the window is full)."""
+        self._pending.append((row, result))
+        return self.flush() if len(self._pending) > self._window else []
+
+    def flush(self) -> list[dict[str, Any]]:
+        """Label and return every queued row."""
+        out: list[dict[str, Any]] = []
+        render = self._render
+        for row, result in self._pending:
+            if result is not None:
+                template = render(result.match) if self._window else None
+                if template is not None:
+                    row["template"], row["template_id"] = template.template, template.template_id
+                if result.rule is not None:
+                    trace = result.trace
+                    row["fingerprint"] = fingerprint(
+                        error_type=trace.error_type if trace else None,
+                        frames=trace.frames if trace else (),
+                        template=row["template"],
+                        application=self._application,
+                    )
+            out.append(row)
+        self._pending = []
+        return out
 
 
 @click.command("parse")
@@ -86,7 +116,14 @@ def _row(
 @click.option(
     "--max-lines", type=click.IntRange(min=1), default=500, show_default=True, help="Cap per record."
 )
-def parse_command(file: Path, log_format: str | None, output: str, max_lines: int) -> None:
+@click.option(
+    "--window",
+    type=click.IntRange(min=0),
+    default=100_000,
+    show_default=True,
+    help="Records held back so that they carry their group's final template; 0 = each as first mined.",
+)
+def parse_command(file: Path, log_format: str | None, output: str, max_lines: int, window: int) -> None:
     """Structure FILE record by record: fields, template, error detection.
 
     \b
@@ -101,34 +138,50 @@ def parse_command(file: Path, log_format: str | None, output: str, max_lines: in
         fmt = compile_log_format(log_format) if log_format else None
     except ValueError as exc:
         raise ConfigError(f"invalid --log-format: {exc}") from exc
-    settings = load_settings().process  # rules_file / threshold from the environment; the flag wins
-    if log_format:
-        settings = settings.model_copy(update={"log_format": log_format})
-    processor = Processor(settings=settings)
+    analyser = _analyser(log_format)
     starts = (lambda line: fmt.regex.match(line.strip()) is not None) if fmt else None
     assembler = MultilineAssembler(max_lines=max_lines, starts_record=starts, strict=fmt is not None)
-    application = application_from_source(str(file))
-    analyse = processor.analyse
+    labeller = _Labeller(analyser.miner, window=window, application=application_from_source(str(file)))
+    analyse = analyser.analyse
     rows: list[dict[str, Any]] = []
-    out: list[bytes] = []
     write = sys.stdout.buffer.write
     for record in iter_records(file, assembler=assembler):
         text = record.text
         if not text or text.isspace():
-            row = _row(record, None, "empty log message: nothing to parse", application=application)
+            ready = labeller.add(_row(record, None, "empty log message: nothing to parse"), None)
         else:
-            row = _row(record, analyse(text), None, application=application)
-        if output == "jsonl":
-            out.append(_encode(row))
-            if len(out) >= _BATCH:  # one write per batch, not per line
-                write(b"\n".join(out) + b"\n")
-                out.clear()
-        else:
-            rows.append(row)
-    if out:
-        write(b"\n".join(out) + b"\n")
+            result = analyse(text)
+            ready = labeller.add(_row(record, result, None), result)
+        if ready:
+            _emit(ready, output=output, write=write, rows=rows)
+    _emit(labeller.flush(), output=output, write=write, rows=rows)
     if output == "table":
         _print_table(rows)
+
+
+def _analyser(log_format: str | None) -> Analyser:
+    """The shared analysis with process settings from HEPHAESTUS_* variables (the flag wins); the
+    settings model (pydantic-settings, slow to import) is loaded only when such a variable is set."""
+    if not any(name.startswith("HEPHAESTUS_") for name in os.environ):
+        return Analyser(log_format=log_format)
+    from hephaestus.settings import load_settings  # noqa: PLC0415
+
+    settings = load_settings().process
+    return Analyser(
+        log_format=log_format or settings.log_format,
+        similarity_threshold=settings.similarity_threshold,
+        rules_file=settings.rules_file,
+    )
+
+
+def _emit(
+    ready: list[dict[str, Any]], *, output: str, write: Callable[[bytes], object], rows: list[dict[str, Any]]
+) -> None:
+    if output != "jsonl":
+        rows.extend(ready)
+        return
+    for start in range(0, len(ready), _BATCH):  # one write per batch, not per line
+        write(b"".join(_encode(row) + b"\n" for row in ready[start : start + _BATCH]))
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:

@@ -101,3 +101,19 @@ def test_loghub_file_gives_one_object_per_line(system: str) -> None:
     rows = _rows(CliRunner().invoke(parse_command, [str(path)]).output)
     assert len(rows) == 2000
     assert all(r["first_line"] == r["last_line"] == i + 1 for i, r in enumerate(rows))
+
+
+def test_rows_carry_their_groups_final_template_unless_window_is_zero(tmp_path: Path) -> None:
+    path = tmp_path / "app.log"
+    path.write_text(
+        "2024-01-01 10:00:00,000 INFO app: session 1 opened for alice from host-a\n"
+        "2024-01-01 10:00:01,000 INFO app: session 2 opened for bob from host-b\n",
+        encoding="utf-8",
+    )
+    final = _rows(CliRunner().invoke(parse_command, [str(path)]).output)
+    assert final[0]["template"] == final[1]["template"]
+    assert final[0]["template_id"] == final[1]["template_id"]
+    assert "<*>" in str(final[0]["template"])
+    online = _rows(CliRunner().invoke(parse_command, [str(path), "--window", "0"]).output)
+    assert "alice" in str(online[0]["template"])
+    assert online[1]["template"] == final[1]["template"]
