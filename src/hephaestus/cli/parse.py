@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,13 @@ def _encode(row: dict[str, Any]) -> bytes:
     try:
         return orjson.dumps(row)
     except orjson.JSONEncodeError:  # a lone surrogate left in a field: the stdlib escapes it
-        return json.dumps(row).encode("ascii")
+        return json.dumps(row, default=_isoformat).encode("ascii")
+
+
+def _isoformat(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _row(record: Assembled, result: Analysed | None, error: str | None) -> dict[str, Any]:
@@ -57,7 +64,7 @@ def _row(record: Assembled, result: Analysed | None, error: str | None) -> dict[
         level=result.level,
         is_error=result.rule is not None,
         rule=result.rule,
-        timestamp=parsed.timestamp.isoformat() if parsed.timestamp else None,
+        timestamp=parsed.timestamp,  # a datetime: orjson writes it as isoformat() would
         component=parsed.component,
         message=parsed.message,
         error_type=trace.error_type if trace else None,

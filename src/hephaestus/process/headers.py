@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TypeVar
 
 __all__ = ["HeaderFields", "LogFormat", "compile_log_format", "detect", "normalize_level", "parse_timestamp"]
 
@@ -79,6 +81,7 @@ class HeaderFields:
     fields: Mapping[str, str] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=512)
 def normalize_level(raw: str) -> str | None:
     """Upper-case level name with common aliases folded (warn -> WARNING, E -> ERROR, 3 -> ERROR)."""
     value = raw.strip().upper()
@@ -88,6 +91,8 @@ def normalize_level(raw: str) -> str | None:
         return _SYSLOG_SEVERITY[int(value)]
     return _LEVEL_ALIASES.get(value, value)
 
+
+_H = TypeVar("_H", bound=HeaderFields)
 
 _STRPTIME_CACHE: dict[str, datetime | None] = {}  # text -> naive/aware strptime result (None: no format)
 _STRPTIME_CACHE_MAX = 4096
@@ -123,6 +128,9 @@ def _strptime_this_year(text: str) -> datetime | None:
 
 _STAMP_CACHE: dict[str, datetime | None] = {}  # raw stamp -> parse_timestamp result
 _STAMP_CACHE_MAX = 4096
+_SHAPE_FAILURES: dict[str, int] = {}  # stamp with digits as 0 -> failures in a row (-1: one parsed)
+_SHAPE_GIVE_UP = 8
+_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 
 
 def parse_timestamp(raw: str) -> datetime | None:
@@ -132,7 +140,13 @@ def parse_timestamp(raw: str) -> datetime | None:
         return _STAMP_CACHE[raw]
     except KeyError:
         pass
-    parsed = _parse_timestamp(raw)
+    shape = raw.translate(_DIGITS_TO_ZERO)  # a shape that never parsed is not tried again and again
+    failures = _SHAPE_FAILURES.get(shape, 0)
+    parsed = _parse_timestamp(raw) if failures < _SHAPE_GIVE_UP else None
+    if 0 <= failures < _SHAPE_GIVE_UP:
+        if len(_SHAPE_FAILURES) >= _STAMP_CACHE_MAX:
+            _SHAPE_FAILURES.clear()
+        _SHAPE_FAILURES[shape] = failures + 1 if parsed is None else -1  # -1: this shape parses
     if len(_STAMP_CACHE) >= _STAMP_CACHE_MAX:
         _STAMP_CACHE.clear()
     _STAMP_CACHE[raw] = parsed
@@ -160,9 +174,15 @@ def _parse_timestamp(raw: str) -> datetime | None:
 
 
 def _fields_from(
-    name: str, groups: Mapping[str, str | None], extra: Mapping[str, str], *, stamp: str | None = None
-) -> HeaderFields:
-    """`stamp` (the joined date/time fields of a LogPAI pattern) stands in for a `ts` group."""
+    name: str,
+    groups: Mapping[str, str | None],
+    extra: Mapping[str, str],
+    *,
+    stamp: str | None = None,
+    cls: type[_H] = HeaderFields,  # type: ignore[assignment]
+) -> _H:
+    """`stamp` (the joined date/time fields of a LogPAI pattern) stands in for a `ts` group; `cls`
+    (a subclass with defaults for its own fields) is built directly, not copied from a HeaderFields."""
     pri = groups.get("pri")
     level = groups.get("level")
     lvl = normalize_level(level) if level else None
@@ -171,7 +191,7 @@ def _fields_from(
     pid = groups.get("pid")
     status = groups.get("status")
     ts = groups.get("ts") if stamp is None else stamp
-    return HeaderFields(
+    return cls(
         format=name,
         message=(groups.get("msg") or "").strip(),
         timestamp=parse_timestamp(ts) if ts else None,
@@ -275,39 +295,32 @@ class LogFormat:
             self.regex = re.compile("^" + regex + "$")
         except re.error as exc:
             raise ValueError(f"log format {pattern!r} is not a valid pattern: {exc}") from exc
-        # (group number, name, role): role "" = an extra field, "ts" = part of the timestamp
-        self._slots = tuple(
-            (self.regex.groupindex[name], name, _slot_role(name)) for name in dict.fromkeys(self.names)
-        )
+        # positions in Match.groups() of the fields by role: timestamp parts, known roles, the rest
+        slots = [
+            (self.regex.groupindex[name] - 1, name, _slot_role(name)) for name in dict.fromkeys(self.names)
+        ]
+        self._ts = tuple(i for i, _, role in slots if role == "ts")
+        self._roles = tuple((role, i) for i, _, role in slots if role not in ("", "ts"))
+        self._extra = tuple((name, i) for i, name, role in slots if not role)
 
     def split(self, line: str) -> dict[str, str] | None:
         """The raw named fields of `line`, or None if it does not match the pattern."""
         m = self.regex.match(line.strip())
         return {k: v for k, v in m.groupdict().items() if v is not None} if m else None
 
-    def parse(self, line: str) -> HeaderFields | None:
-        """Map the named fields onto HeaderFields; None if `line` does not match."""
+    def parse(self, line: str, *, cls: type[_H] = HeaderFields) -> _H | None:  # type: ignore[assignment]
+        """Map the named fields onto HeaderFields (or the subclass `cls`); None if `line` does not match."""
         m = self.regex.match(line.strip())
         if m is None:
             return None
         values = m.groups()
-        groups: dict[str, str | None] = {}
-        ts_parts: list[str] = []
-        extra: dict[str, str] = {}
-        for index, name, role in self._slots:
-            value = values[index - 1]
-            if value is None:
-                continue
-            if role == "ts":
-                ts_parts.append(value)
-            elif role:
-                groups[role] = value
-            else:
-                extra[name] = value
+        groups = {role: values[i] for role, i in self._roles if values[i] is not None}
+        extra = {name: values[i] for name, i in self._extra if values[i] is not None}
+        ts_parts = [values[i] for i in self._ts if values[i] is not None]
         if not ts_parts:
-            return _fields_from("logpai", groups, extra)
+            return _fields_from("logpai", groups, extra, cls=cls)
         stamp = " ".join(ts_parts)
-        fields = _fields_from("logpai", groups, extra, stamp=stamp)
+        fields = _fields_from("logpai", groups, extra, stamp=stamp, cls=cls)
         if fields.timestamp is None and len(ts_parts) > 1:
             fields.timestamp = parse_timestamp(ts_parts[-1])
         return fields

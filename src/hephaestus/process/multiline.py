@@ -42,6 +42,20 @@ _STRICT_CONTINUATION = re.compile(
     r"^(?:\s+at \S.*|Caused by: .*|\s*Suppressed: .*|\s*\.\.\. \d+ (?:more|common frames omitted)"
     r"|\s*--- End of .*)$"
 )
+# What a line must start with to have any chance of joining in strict mode (see _continues).
+_STRICT_MAY_JOIN = (
+    " ",
+    "\t",
+    "\f",
+    "\v",
+    "Caused by",
+    "Suppressed",
+    "...",
+    "---",
+    "Traceback",
+    "During",
+    "The above",
+)
 _PY_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?::.*)?$")
 _GO_FUNC_LINE = re.compile(r"^[\w.*/()\[\]{}-]+\(.*\)$")
 
@@ -111,6 +125,17 @@ class MultilineAssembler:
     def feed(self, line: str, *, line_no: int) -> list[Assembled]:
         """Add one physical line (without its newline); return records completed by it."""
         line = line.rstrip("\r\n")
+        if (
+            self._strict
+            and self._max_lines > 1
+            and not self._mode
+            and self._tentative is None
+            and not line.startswith(_STRICT_MAY_JOIN)
+            and _EXCEPTION_HEADER.match(line) is None
+        ):  # a header-format line that can neither continue nor be held: the usual case, decided here
+            done = self._emit()
+            self._start(line, line_no, None)
+            return done
         out: list[Assembled] = []
         body = line  # the line without a transport prefix that repeats the open record's one
         found: tuple[str, int] | None = None
