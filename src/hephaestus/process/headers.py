@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TypeVar
 
 __all__ = ["HeaderFields", "LogFormat", "compile_log_format", "detect", "normalize_level", "parse_timestamp"]
@@ -25,34 +25,31 @@ _LVL = (
     r"|FATAL|SEVERE|PANIC|EMERG|ALERT))"
 )
 _TS = r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[,.]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)"
-_DETECTORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(rx))
-    for name, rx in (
-        ("syslog5424", r"^<(?P<pri>\d{1,3})>1 (?P<ts>\S+) (?P<host>\S+) (?P<component>\S+) (?P<pid>\S+) "
-                       r"(?P<msgid>\S+) (?:-|(?:\[.*?\])+)\s?(?P<msg>.*)$"),
-        ("syslog3164", r"^(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}) "
-                       r"(?P<host>\S+) (?P<component>[^\s:\[]+)(?:\[(?P<pid>\d+)\])?: (?P<msg>.*)$"),
-        ("access", r'^(?P<client>\S+) \S+ (?P<user>\S+) \[(?P<ts>[^\]]+)\] (?P<msg>"[^"]*" (?P<status>\d{3}) '
-                   r"(?:\d+|-).*)$"),
-        ("apache_error", r"^\[(?P<ts>[^\]]+)\] \[(?:(?P<component>[\w-]+):)?(?P<level>\w+)\]"
-                         r"(?: \[pid (?P<pid>\d+)(?::tid (?P<thread>\d+))?\])?"
-                         r"(?: \[client [^\]]+\])? (?P<msg>.*)$"),
-        ("nginx_error", r"^(?P<ts>\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) \[(?P<level>\w+)\] "
-                        r"(?P<pid>\d+)#(?P<thread>\d+): (?:\*\d+ )?(?P<msg>.*)$"),
-        ("spring", _TS + r"\s+" + _LVL + r" (?P<pid>\d+) --- \[\s*(?P<thread>[^\]]*)\] "
-                   r"(?P<component>\S+)\s*: (?P<msg>.*)$"),
-        ("python", "^" + _TS + r"\s+" + _LVL + r"\s+(?P<component>[\w.$<>\[\]-]+):\s(?P<msg>.*)$"),
-        ("python_dash", "^" + _TS + r" - (?P<component>\S+) - " + _LVL + r" - (?P<msg>.*)$"),
-        ("log4j", "^" + _TS + r"\s+\[(?P<thread>[^\]]+)\]\s+" + _LVL
-                  + r"\s+(?P<component>\S+)\s+-\s(?P<msg>.*)$"),
-        ("log4j_level_first", "^" + _TS + r"\s+" + _LVL + r"\s+\[(?P<thread>[^\]]+)\]\s+"
-                              r"(?P<component>\S+?)\s+-\s(?P<msg>.*)$"),
-        # Python's "%(asctime)s %(levelname)s [%(name)s] %(message)s": the bracket is the logger
-        ("bracket_logger", "^" + _TS + r"\s+" + _LVL + r"\s+\[(?P<component>[\w.$-]+)\]\s+(?P<msg>.*)$"),
-        ("timestamp_level", "^" + _TS + r"\s+\[?" + _LVL + r"\]?:?\s+(?P<msg>.*)$"),
-        ("level_first", r"^\[?" + _LVL + r"\]?:\s*(?P<msg>.*)$"),
-        ("timestamp", "^" + _TS + r"\s+(?P<msg>.*)$"),
-    )
+_DETECTOR_SOURCES: tuple[tuple[str, str], ...] = (
+    ("syslog5424", r"^<(?P<pri>\d{1,3})>1 (?P<ts>\S+) (?P<host>\S+) (?P<component>\S+) (?P<pid>\S+) "
+                   r"(?P<msgid>\S+) (?:-|(?:\[.*?\])+)\s?(?P<msg>.*)$"),
+    ("syslog3164", r"^(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}) "
+                   r"(?P<host>\S+) (?P<component>[^\s:\[]+)(?:\[(?P<pid>\d+)\])?: (?P<msg>.*)$"),
+    ("access", r'^(?P<client>\S+) \S+ (?P<user>\S+) \[(?P<ts>[^\]]+)\] (?P<msg>"[^"]*" (?P<status>\d{3}) '
+               r"(?:\d+|-).*)$"),
+    ("apache_error", r"^\[(?P<ts>[^\]]+)\] \[(?:(?P<component>[\w-]+):)?(?P<level>\w+)\]"
+                     r"(?: \[pid (?P<pid>\d+)(?::tid (?P<thread>\d+))?\])?"
+                     r"(?: \[client [^\]]+\])? (?P<msg>.*)$"),
+    ("nginx_error", r"^(?P<ts>\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) \[(?P<level>\w+)\] "
+                    r"(?P<pid>\d+)#(?P<thread>\d+): (?:\*\d+ )?(?P<msg>.*)$"),
+    ("spring", _TS + r"\s+" + _LVL + r" (?P<pid>\d+) --- \[\s*(?P<thread>[^\]]*)\] "
+               r"(?P<component>\S+)\s*: (?P<msg>.*)$"),
+    ("python", "^" + _TS + r"\s+" + _LVL + r"\s+(?P<component>[\w.$<>\[\]-]+):\s(?P<msg>.*)$"),
+    ("python_dash", "^" + _TS + r" - (?P<component>\S+) - " + _LVL + r" - (?P<msg>.*)$"),
+    ("log4j", "^" + _TS + r"\s+\[(?P<thread>[^\]]+)\]\s+" + _LVL
+              + r"\s+(?P<component>\S+)\s+-\s(?P<msg>.*)$"),
+    ("log4j_level_first", "^" + _TS + r"\s+" + _LVL + r"\s+\[(?P<thread>[^\]]+)\]\s+"
+                          r"(?P<component>\S+?)\s+-\s(?P<msg>.*)$"),
+    # Python's "%(asctime)s %(levelname)s [%(name)s] %(message)s": the bracket is the logger
+    ("bracket_logger", "^" + _TS + r"\s+" + _LVL + r"\s+\[(?P<component>[\w.$-]+)\]\s+(?P<msg>.*)$"),
+    ("timestamp_level", "^" + _TS + r"\s+\[?" + _LVL + r"\]?:?\s+(?P<msg>.*)$"),
+    ("level_first", r"^\[?" + _LVL + r"\]?:\s*(?P<msg>.*)$"),
+    ("timestamp", "^" + _TS + r"\s+(?P<msg>.*)$"),
 )  # fmt: skip
 _TS_FORMATS = ("%d/%b/%Y:%H:%M:%S %z", "%Y/%m/%d %H:%M:%S", "%a %b %d %H:%M:%S.%f %Y", "%a %b %d %H:%M:%S %Y",
                "%b %d %H:%M:%S", "%y%m%d %H%M%S", "%Y%m%d %H:%M:%S")  # fmt: skip
@@ -205,9 +202,18 @@ def _fields_from(
     )
 
 
-def _chain(*names: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    by_name = dict(_DETECTORS)
-    order = [name for name, _ in _DETECTORS]
+_Chain = tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@cache
+def _detectors() -> _Chain:
+    """The detectors, compiled on first use (a run with a known --log-format may never need them)."""
+    return tuple((name, re.compile(rx)) for name, rx in _DETECTOR_SOURCES)
+
+
+def _chain(*names: str) -> _Chain:
+    by_name = dict(_detectors())
+    order = [name for name, _ in _DETECTOR_SOURCES]
     return tuple((name, by_name[name]) for name in sorted(names, key=order.index))
 
 
@@ -216,8 +222,7 @@ _ISO_HEADS = ("spring", "python", "python_dash", "log4j", "log4j_level_first", "
 # Detectors that can match at all, by the line's first characters (each regex is anchored at the start,
 # so a line that cannot begin like it is skipped; the order of the full list is kept). The access log
 # needs `] "` somewhere, so each class has a variant with and one without it.
-_CHAINS: dict[tuple[str, bool], tuple[tuple[str, re.Pattern[str]], ...]] = {}
-for _cls, _names in (
+_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("iso", _ISO_HEADS),  # 2024-01-01...
     ("slash", ("nginx_error",)),  # 2024/01/01 ...
     ("pri", ("syslog5424", "syslog3164")),  # <13>...
@@ -225,9 +230,16 @@ for _cls, _names in (
     ("upper", ("syslog3164", "level_first")),  # Jun 14 ... / ERROR: ...
     ("alpha", ("level_first",)),
     ("other", ()),
-):
-    _CHAINS[(_cls, False)] = _chain(*_names)
-    _CHAINS[(_cls, True)] = _chain(*_names, "access")
+)
+
+
+@cache
+def _chains() -> dict[tuple[str, bool], _Chain]:
+    chains: dict[tuple[str, bool], _Chain] = {}
+    for cls, names in _CLASSES:
+        chains[(cls, False)] = _chain(*names)
+        chains[(cls, True)] = _chain(*names, "access")
+    return chains
 
 
 def _line_class(line: str) -> str:
@@ -251,7 +263,7 @@ def _line_class(line: str) -> str:
 
 def detect(line: str) -> HeaderFields | None:
     """Try every known header shape in turn; None when the line has no recognisable header."""
-    for name, rx in _CHAINS[(_line_class(line), '] "' in line)]:
+    for name, rx in _chains()[(_line_class(line), '] "' in line)]:
         m = rx.match(line)
         if m:
             groups = m.groupdict()
@@ -262,7 +274,7 @@ def detect(line: str) -> HeaderFields | None:
 
 def _detect_reference(line: str) -> HeaderFields | None:
     """The plain in-order scan `detect` must agree with (kept for the equivalence tests)."""
-    for name, rx in _DETECTORS:
+    for name, rx in _detectors():
         m = rx.match(line)
         if m:
             groups = m.groupdict()
