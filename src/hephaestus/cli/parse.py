@@ -28,13 +28,22 @@ __all__ = ["iter_records", "parse_command"]
 
 _TABLE_TEMPLATE_WIDTH = 80
 _BATCH = 512  # JSON lines per stdout write
+_READ_BLOCK = 1 << 20
 
 
 def iter_records(path: Path, *, assembler: MultilineAssembler) -> Iterator[Assembled]:
     """Physical lines of `path` (bytes decoded leniently: bad bytes become lone surrogates) as records."""
+    feed, number, tail = assembler.feed, 0, b""
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, 1):
-            yield from assembler.feed(raw.decode("utf-8", "surrogateescape"), line_no=number)
+        while block := handle.read(_READ_BLOCK):
+            block = tail + block
+            end = block.rfind(b"\n") + 1  # decode whole lines only: b"\n" never sits inside a character
+            tail = block[end:]
+            for line in block[:end].decode("utf-8", "surrogateescape").split("\n")[:-1]:
+                number += 1
+                yield from feed(line, line_no=number)
+    if tail:
+        yield from feed(tail.decode("utf-8", "surrogateescape"), line_no=number + 1)
     yield from assembler.flush()
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hephaestus.cli import parse as parse_cli
 from hephaestus.cli.parse import parse_command
 from hephaestus.errors import ConfigError, InputError
+from hephaestus.process.multiline import MultilineAssembler
 
 LOG = """2024-01-01 10:00:00,123 INFO shop.api: request 1 served in 12 ms
 2024-01-01 10:00:01,123 INFO shop.api: request 2 served in 15 ms
@@ -117,3 +119,15 @@ def test_rows_carry_their_groups_final_template_unless_window_is_zero(tmp_path: 
     online = _rows(CliRunner().invoke(parse_command, [str(path), "--window", "0"]).output)
     assert "alice" in str(online[0]["template"])
     assert online[1]["template"] == final[1]["template"]
+
+
+def test_iter_records_reads_blocks_without_splitting_lines_or_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [f"2024-01-01 10:00:0{i},000 INFO app: héllo wörld ✓ {i}" for i in range(6)]
+    path = tmp_path / "app.log"
+    path.write_bytes(("\n".join(lines) + "\n" + "no newline at the end \xff").encode("utf-8"))
+    monkeypatch.setattr(parse_cli, "_READ_BLOCK", 7)  # blocks end inside lines and characters
+    records = list(parse_cli.iter_records(path, assembler=MultilineAssembler(strict=True)))
+    assert [r.text for r in records] == [*lines, "no newline at the end \xff"]
+    assert [r.first_line for r in records] == list(range(1, 8))
