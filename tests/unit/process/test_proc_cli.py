@@ -24,6 +24,12 @@ ZeroDivisionError: division by zero
 """
 
 
+def _log(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "app.log"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
 def _rows(output: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in output.splitlines()]
 
@@ -44,11 +50,10 @@ def test_jsonl_one_object_per_record_in_order(tmp_path: Path) -> None:
 
 
 def test_log_format_option_keeps_one_record_per_matching_line(tmp_path: Path) -> None:
-    path = tmp_path / "hdfs.log"
-    path.write_text(
-        "081109 203615 148 INFO dfs.DataNode: PacketResponder 1 terminating\n"
-        "081109 203807 222 WARN dfs.DataNode:     indented content 2\n",
-        encoding="utf-8",
+    path = _log(
+        tmp_path,
+        "081109 203615 148 INFO dfs.DataNode: PacketResponder 1 terminating",
+        "081109 203807 222 WARN dfs.DataNode:     indented content 2",
     )
     fmt = "<Date> <Time> <Pid> <Level> <Component>: <Content>"
     rows = _rows(CliRunner().invoke(parse_command, [str(path), "--log-format", fmt]).output)
@@ -106,11 +111,10 @@ def test_loghub_file_gives_one_object_per_line(system: str) -> None:
 
 
 def test_rows_carry_their_groups_final_template_unless_window_is_zero(tmp_path: Path) -> None:
-    path = tmp_path / "app.log"
-    path.write_text(
-        "2024-01-01 10:00:00,000 INFO app: session 1 opened for alice from host-a\n"
-        "2024-01-01 10:00:01,000 INFO app: session 2 opened for bob from host-b\n",
-        encoding="utf-8",
+    path = _log(
+        tmp_path,
+        "2024-01-01 10:00:00,000 INFO app: session 1 opened for alice from host-a",
+        "2024-01-01 10:00:01,000 INFO app: session 2 opened for bob from host-b",
     )
     final = _rows(CliRunner().invoke(parse_command, [str(path)]).output)
     assert final[0]["template"] == final[1]["template"]
