@@ -296,12 +296,15 @@ class LogFormat:
         self.pattern = pattern
         self.names: list[str] = []
         regex = ""
-        for k, part in enumerate(re.split(r"(<[^<>]+>)", pattern)):
+        parts = re.split(r"(<[^<>]+>)", pattern)
+        for k, part in enumerate(parts):
             if k % 2 == 0:
                 regex += re.sub(" +", r"\\s+", part)
             else:
                 name = part[1:-1]
-                regex += f"(?P<{name}>.*?)"
+                # a field that ends the pattern runs to the end either way: greedy gets there at once
+                lazy = "" if k == len(parts) - 2 and not parts[-1] else "?"
+                regex += f"(?P<{name}>.*{lazy})"
                 self.names.append(name)
         try:
             self.regex = re.compile("^" + regex + "$")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
 
 from hephaestus.process.formats import compile_log_format, parse_record
-from hephaestus.process.headers import normalize_level, parse_timestamp
+from hephaestus.process.headers import LogFormat, normalize_level, parse_timestamp
 
 
 def test_python_logging_default() -> None:
@@ -178,3 +179,22 @@ def test_python_bracket_logger_format_keeps_the_message_whole():
     assert rec.component == "shop.http"
     assert rec.message == "GET /orders?page=0 200 22ms"
     assert rec.level == "INFO"
+
+
+def test_log_format_fields_equal_logparsers_all_lazy_construction() -> None:
+    pattern = "<Date> <Time> <Level> <Component>: <Content>"
+    fmt = LogFormat(pattern)
+    lazy = re.compile(
+        r"^(?P<Date>.*?)\s+(?P<Time>.*?)\s+(?P<Level>.*?)\s+(?P<Component>.*?):\s+(?P<Content>.*?)$"
+    )
+    lines = [
+        "081109 203615 INFO dfs.DataNode: a: b: c  ",
+        "081109 203615 INFO  dfs.DataNode:   spaced   content: x",
+        "2024-01-01 10:00:00 WARN x.y: ",
+        "no header at all",
+        "a b c d: e\tf",
+    ]
+    for line in lines:
+        ours = fmt.regex.match(line.strip())
+        theirs = lazy.match(line.strip())
+        assert (ours.groupdict() if ours else None) == (theirs.groupdict() if theirs else None), line
