@@ -127,23 +127,32 @@ _STAMP_CACHE: dict[str, datetime | None] = {}  # raw stamp -> parse_timestamp re
 _STAMP_CACHE_MAX = 4096
 _SHAPE_FAILURES: dict[str, int] = {}  # stamp with digits as 0 -> failures in a row (-1: one parsed)
 _SHAPE_GIVE_UP = 8
+_MISSING = object()
 _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 
 
 def parse_timestamp(raw: str) -> datetime | None:
     """Parse the usual log timestamp shapes; naive results are taken as UTC; None if unparseable.
     Memoised: neighbouring records share their stamp more often than not."""
-    try:
-        return _STAMP_CACHE[raw]
-    except KeyError:
-        pass
-    shape = raw.translate(_DIGITS_TO_ZERO)  # a shape that never parsed is not tried again and again
-    failures = _SHAPE_FAILURES.get(shape, 0)
-    parsed = _parse_timestamp(raw) if failures < _SHAPE_GIVE_UP else None
-    if 0 <= failures < _SHAPE_GIVE_UP:
-        if len(_SHAPE_FAILURES) >= _STAMP_CACHE_MAX:
-            _SHAPE_FAILURES.clear()
-        _SHAPE_FAILURES[shape] = failures + 1 if parsed is None else -1  # -1: this shape parses
+    cached = _STAMP_CACHE.get(raw, _MISSING)
+    if cached is not _MISSING:
+        return cached  # type: ignore[return-value]
+    # a stamp shape (digits as 0) that failed _SHAPE_GIVE_UP times, not parsing since, is not tried again;
+    # shapes are computed only once some stamp failed, so logs whose stamps parse pay nothing for this
+    shape = raw.translate(_DIGITS_TO_ZERO) if _SHAPE_FAILURES else None
+    if shape is not None and _SHAPE_FAILURES.get(shape, 0) >= _SHAPE_GIVE_UP:
+        parsed = None
+    else:
+        parsed = _parse_timestamp(raw)
+        if parsed is None:
+            shape = shape or raw.translate(_DIGITS_TO_ZERO)
+            failures = _SHAPE_FAILURES.get(shape, 0)
+            if failures >= 0:
+                if len(_SHAPE_FAILURES) >= _STAMP_CACHE_MAX:
+                    _SHAPE_FAILURES.clear()
+                _SHAPE_FAILURES[shape] = failures + 1
+        elif shape is not None and shape in _SHAPE_FAILURES:
+            _SHAPE_FAILURES[shape] = -1  # this shape parses: never given up
     if len(_STAMP_CACHE) >= _STAMP_CACHE_MAX:
         _STAMP_CACHE.clear()
     _STAMP_CACHE[raw] = parsed
