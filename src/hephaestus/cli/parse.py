@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import orjson
@@ -22,7 +22,10 @@ from hephaestus.errors import ConfigError, InputError
 from hephaestus.process.analysis import Analysed, Analyser, application_from_source
 from hephaestus.process.headers import compile_log_format
 from hephaestus.process.multiline import Assembled, MultilineAssembler
-from hephaestus.process.templates import TemplateMiner
+from hephaestus.process.templates import TemplateMatch, TemplateMiner
+
+if TYPE_CHECKING:
+    from hephaestus.records import Frame
 
 __all__ = ["iter_records", "parse_command"]
 
@@ -91,30 +94,35 @@ class _Labeller:
         self._render = miner.render
         self._window = window
         self._application = application
-        self._pending: list[tuple[dict[str, Any], Analysed | None]] = []
+        # (row, the miner's match, the frames of an error row — None when the row is no error); not the
+        # whole Analysed: a held row should cost little more than its own fields
+        self._pending: list[tuple[dict[str, Any], TemplateMatch | None, tuple[Frame, ...] | None]] = []
 
     def add(self, row: dict[str, Any], result: Analysed | None) -> list[dict[str, Any]]:
         """Queue one row; returns the rows labelled now (when the window is full)."""
-        self._pending.append((row, result))
+        if result is None:
+            self._pending.append((row, None, None))
+        else:
+            trace = result.trace
+            frames = None if result.rule is None else trace.frames if trace else ()
+            self._pending.append((row, result.match, frames))
         return self.flush() if len(self._pending) > self._window else []
 
     def flush(self) -> list[dict[str, Any]]:
         """Label and return every queued row."""
         out: list[dict[str, Any]] = []
         render = self._render
-        for row, result in self._pending:
-            if result is not None:
-                template = render(result.match) if self._window else None
-                if template is not None:
-                    row["template"], row["template_id"] = template.template, template.template_id
-                if result.rule is not None:
-                    trace = result.trace
-                    row["fingerprint"] = fingerprint(
-                        error_type=trace.error_type if trace else None,
-                        frames=trace.frames if trace else (),
-                        template=row["template"],
-                        application=self._application,
-                    )
+        for row, match, frames in self._pending:
+            if match is not None and self._window:
+                template = render(match)
+                row["template"], row["template_id"] = template.template, template.template_id
+            if frames is not None:
+                row["fingerprint"] = fingerprint(
+                    error_type=row["error_type"],
+                    frames=frames,
+                    template=row["template"],
+                    application=self._application,
+                )
             out.append(row)
         self._pending = []
         return out
