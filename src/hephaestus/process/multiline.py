@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hephaestus.process.pytest_output import is_section_header, is_separator
 
@@ -87,8 +87,7 @@ def _prefix(line: str) -> tuple[str, int] | None:
     return match.group("key") or "", match.end()
 
 
-@dataclass(frozen=True)
-class Assembled:
+class Assembled(NamedTuple):  # immutable, and built for every record: a tuple is the cheapest to make
     """One logical record: its text (lines joined by newlines) and its physical line span (1-based)."""
 
     text: str
@@ -245,6 +244,8 @@ class MultilineAssembler:
 
 
 def _make(lines: list[str], first: int) -> list[Assembled]:
+    if len(lines) == 1:  # most records
+        return [Assembled(lines[0], first, first)] if lines[0].strip() else []
     end = len(lines)
     while end > 0 and not lines[end - 1].strip():
         end -= 1
