@@ -203,16 +203,16 @@ def test_log_format_fields_equal_logparsers_all_lazy_construction() -> None:
 def test_timestamp_shape_that_keeps_failing_is_given_up_but_a_parsing_shape_never(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from hephaestus.process import headers
+    from hephaestus.process import timestamps
 
     tried: list[str] = []
-    real = headers._parse_timestamp
-    monkeypatch.setattr(headers, "_parse_timestamp", lambda raw: tried.append(raw) or real(raw))
-    monkeypatch.setattr(headers, "_STAMP_CACHE", {})
-    monkeypatch.setattr(headers, "_SHAPE_FAILURES", {})
+    real = timestamps._parse_timestamp
+    monkeypatch.setattr(timestamps, "_parse_timestamp", lambda raw: tried.append(raw) or real(raw))
+    monkeypatch.setattr(timestamps, "_STAMP_CACHE", {})
+    monkeypatch.setattr(timestamps, "_SHAPE_FAILURES", {})
     bad = [f"2005-06-03-15.42.{i:02d}.363779" for i in range(20)]
     assert all(parse_timestamp(raw) is None for raw in bad)
-    assert len(tried) == headers._SHAPE_GIVE_UP  # then no more attempts for that shape
+    assert len(tried) == timestamps._SHAPE_GIVE_UP  # then no more attempts for that shape
     tried.clear()
     # a shape that fails once (no such day) and then parses stays tried
     assert parse_timestamp("2024-02-30 10:00:00") is None
