@@ -36,7 +36,10 @@ def time_process(cmd: list[str]) -> Timed:
     """Run `cmd` to completion; raises CalledProcessError on a non-zero exit."""
     before = os.times()
     t0 = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, check=True)
+    done = subprocess.run(cmd, capture_output=True, check=False)
+    if done.returncode:
+        sys.stderr.write(done.stderr.decode("utf-8", "replace")[-2000:])
+        raise subprocess.CalledProcessError(done.returncode, cmd)
     wall = time.perf_counter() - t0
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
