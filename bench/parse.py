@@ -6,7 +6,9 @@ output (bench/parse_cli.py). --inner: the old mode, the miners' add() calls only
 on header-split Content (LogPAI protocol): says nothing about start-up, reading or output.
 
 Usage: .venv/bin/python bench/parse.py [DATA_DIR] [--datasets HDFS BGL] [--repeat 3] [--times 10] [--wall]
-       .venv/bin/python bench/parse.py --inner [--pred-dir DIR]
+       .venv/bin/python bench/parse.py --inner
+--pred-dir DIR writes <System>_2k.log_structured.csv (the CLI's, or the inner miner's, templates) for
+../shared/tools/loghub_score.py --pred-dir DIR.
 The last line printed is `RESULT ga=<avg> pa=<avg> speedup=<x>` (speedup = total drain3 time /
 total Hephaestus time over the same lines; drain3 uses the LogPAI per-dataset tuned settings,
 Hephaestus one generic configuration). Times are CPU seconds (--cli: user+sys of the child
@@ -149,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             drain3=not args.no_drain3,
             score=lambda gt, pred: (grouping_accuracy(gt, pred), parsing_accuracy(gt, pred)),
             ground_truth=lambda system: load(data, system, settings[system]["log_format"])[1],
+            pred_dir=args.pred_dir,
         )
     print("# inner mode: the miners' add() calls only, in this process (not whole processes)")
     clock = "wall clock" if args.wall else "process CPU time"

@@ -7,6 +7,7 @@ on one more, untimed run of each on the 2k file itself (the repeated file's labe
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -72,6 +73,14 @@ def _repeat_file(src: Path, times: int, into: Path) -> int:
     return len(lines) * times
 
 
+def _write_pred(path: Path, templates: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["LineId", "EventTemplate"])
+        out.writerows((i, t) for i, t in enumerate(templates, 1))
+
+
 def _best(runs: list[Timed], wall: bool) -> Timed:
     return min(runs, key=lambda t: t.wall if wall else t.cpu)
 
@@ -87,6 +96,7 @@ def run_cli_bench(
     drain3: bool,
     score: Callable[[list[str], list[str]], tuple[float, float]],
     ground_truth: Callable[[str], list[str]],
+    pred_dir: str | None = None,
 ) -> int:
     """Print one row per dataset and the RESULT line; returns the exit code."""
     hx = [sys.executable, "-m", "hephaestus", "parse"]
@@ -119,6 +129,8 @@ def run_cli_bench(
             gt = ground_truth(system)
             best = _best(ours, wall)
             pred, records = templates_by_line(time_process([*ours_cmd, sample]).stdout, len(gt))
+            if pred_dir:  # for ../shared/tools/loghub_score.py --pred-dir
+                _write_pred(Path(pred_dir) / f"{system}_2k.log_structured.csv", pred)
             ga, pa = score(gt, pred)
             secs = best.wall if wall else best.cpu
             t_ours += secs
