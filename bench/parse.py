@@ -1,13 +1,18 @@
-"""Template-mining benchmark: the Hephaestus miner beside drain3 on the Loghub-2k samples.
+"""Parse benchmark on the Loghub-2k samples: `hephaestus parse` beside drain3, or the inner miners.
 
-Feeds on DATA/<System>/<System>_2k.log and the corrected ground truth; splits headers with the
-LogPAI per-dataset log_format (standard protocol), then reports GA, PA and lines/s per dataset.
+Default (--cli): whole `hephaestus parse FILE --log-format FMT` processes beside whole drain3
+processes (bench/drain3_parse.py) on each sample repeated --times times, scored through the CLI's
+output (bench/parse_cli.py). --inner: the old mode, the miners' add() calls only, in this process,
+on header-split Content (LogPAI protocol): says nothing about start-up, reading or output.
 
-Usage: .venv/bin/python bench/parse.py [DATA_DIR] [--datasets HDFS BGL] [--repeat 3] [--pred-dir DIR] [--wall]
+Usage: .venv/bin/python bench/parse.py [DATA_DIR] [--datasets HDFS BGL] [--repeat 3] [--times 10] [--wall]
+       .venv/bin/python bench/parse.py --inner
+--pred-dir DIR writes <System>_2k.log_structured.csv (the CLI's, or the inner miner's, templates) for
+../shared/tools/loghub_score.py --pred-dir DIR.
 The last line printed is `RESULT ga=<avg> pa=<avg> speedup=<x>` (speedup = total drain3 time /
 total Hephaestus time over the same lines; drain3 uses the LogPAI per-dataset tuned settings,
-Hephaestus one generic configuration). Times are CPU seconds of this process (the machine is shared:
-wall time swings with other jobs); --wall times with the wall clock instead.
+Hephaestus one generic configuration). Times are CPU seconds (--cli: user+sys of the child
+processes; --inner: of this process), as the machine is shared; --wall uses the wall clock instead.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any
 from drain3 import TemplateMiner as Drain3Miner
 from drain3.masking import MaskingInstruction
 from drain3.template_miner_config import TemplateMinerConfig
+from parse_cli import run_cli_bench
 
 from hephaestus.process.headers import LogFormat
 from hephaestus.process.templates import TemplateMiner
@@ -124,11 +130,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pred-dir", default=None, help="also write <System>_2k.log_structured.csv here")
     ap.add_argument("--no-drain3", action="store_true", help="skip the drain3 baseline")
     ap.add_argument("--wall", action="store_true", help="time with wall clock instead of process CPU time")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--cli", dest="inner", action="store_false", help="whole processes (default)")
+    mode.add_argument("--inner", action="store_true", help="old mode: the miners' add() calls only")
+    ap.set_defaults(inner=False)
+    ap.add_argument("--times", type=int, default=10, help="--cli: each sample repeated this many times")
     args = ap.parse_args(argv)
     _CLOCK[0] = time.perf_counter if args.wall else time.process_time
     data = Path(args.data)
     settings = json.loads((data / "drain_benchmark_settings.json").read_text(encoding="utf-8"))["datasets"]
     systems = args.datasets or SYSTEMS
+    if not args.inner:
+        return run_cli_bench(
+            data,
+            systems,
+            settings,
+            times=args.times,
+            repeat=args.repeat,
+            wall=args.wall,
+            drain3=not args.no_drain3,
+            score=lambda gt, pred: (grouping_accuracy(gt, pred), parsing_accuracy(gt, pred)),
+            ground_truth=lambda system: load(data, system, settings[system]["log_format"])[1],
+            pred_dir=args.pred_dir,
+        )
+    print("# inner mode: the miners' add() calls only, in this process (not whole processes)")
     clock = "wall clock" if args.wall else "process CPU time"
     print(f"# data: {data}  ground truth: corrected (Khan et al. 2022)  best of {args.repeat}, {clock}")
     print(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from hephaestus.records import Frame
+if TYPE_CHECKING:  # (pydantic models: imported only where records are built)
+    from hephaestus.records import Frame
 
 __all__ = ["fingerprint", "frame_key"]
 

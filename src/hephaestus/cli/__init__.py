@@ -15,7 +15,7 @@ import click
 from hephaestus import __version__
 from hephaestus.errors import ConfigError, InputError
 
-__all__ = ["cli", "main"]
+__all__ = ["SUMMARIES", "cli", "main"]
 
 # name -> (module, attribute): a command's module (and its heavy dependencies: model SDKs,
 # Kafka, the MCP SDK, FastAPI) is imported only when that command runs.
@@ -37,11 +37,36 @@ _COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# The first sentence of each command's help, for `hephaestus --help` (a test keeps them in step).
+SUMMARIES: dict[str, str] = {
+    "analyze": "Find errors in LOGS, group them into issues and, with --repo, propose validated fixes.",
+    "analyzer": "Group error events into issues in the store.",
+    "collector": "Follow the configured files and produce raw logs.",
+    "config": "Inspect the effective configuration.",
+    "feedback": "Accept or reject the proposed fix of ISSUE_ID; later rankings learn from it.",
+    "issues": "List the issues in the store (newest first); `issues show ID` for one with its fix.",
+    "kafka": "Run Apache Kafka locally for development.",
+    "mcp": "Run the MCP server (issues, logs, fixes as tools and resources).",
+    "models": "Model roles used to generate fixes (built-in engine when no provider is configured).",
+    "parse": "Structure FILE record by record: fields, template, error detection.",
+    "processor": "Parse raw logs into structured logs and error events.",
+    "run": "Follow the configured log files and keep issues and fixes up to date until stopped.",
+    "serve": "Serve the issues API and the dashboard (open the printed URL in a browser).",
+    "topics": "Manage the Kafka topic layout.",
+}
+
+
 class LazyGroup(click.Group):
     """A click group that imports each sub-command's module on first use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(_COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from SUMMARIES, so that `--help` imports no command module."""
+        rows = [(name, SUMMARIES[name]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in _COMMANDS:

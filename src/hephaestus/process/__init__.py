@@ -6,10 +6,14 @@ Import the pieces from their modules; the names below are the stable public surf
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from hephaestus.process.multiline import Assembled, MultilineAssembler
-from hephaestus.process.processor import Processed, Processor
 from hephaestus.process.stacktrace import ParsedTrace, parse_stack_trace
 from hephaestus.process.templates import TemplateMiner, TemplateStore
+
+if TYPE_CHECKING:
+    from hephaestus.process.processor import Processed, Processor
 
 __all__ = [
     "Assembled",
@@ -21,3 +25,12 @@ __all__ = [
     "TemplateStore",
     "parse_stack_trace",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Processor and Processed on first use: they bring pydantic, which `hephaestus parse` never needs."""
+    if name in ("Processed", "Processor"):
+        from hephaestus.process import processor  # noqa: PLC0415
+
+        return getattr(processor, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

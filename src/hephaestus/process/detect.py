@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hephaestus.errors import ConfigError
 from hephaestus.process.noise_rules import GENERIC_SUPPRESS_SPECS, any_of, template_pattern
 from hephaestus.process.signals import SIGNAL_NAMES
@@ -242,6 +240,8 @@ GENERIC_RULES: tuple[Rule, ...] = (
 
 def load_rules(path: str | Path) -> list[Rule]:
     """Read a YAML rules file; ConfigError for a missing file, bad YAML or a bad rule."""
+    import yaml  # noqa: PLC0415 - PyYAML only when a rules file is read
+
     p = Path(path)
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))

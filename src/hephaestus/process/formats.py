@@ -64,7 +64,10 @@ def parse_record(text: str, *, log_format: LogFormat | None = None) -> ParsedLin
         first, overflow = first[:_MAX_PARSE], first[_MAX_PARSE:]
     found: HeaderFields | None = None
     if log_format is not None:
-        found = log_format.parse(first)
+        found = log_format.parse(first, cls=ParsedLine)
+        if found is not None and not overflow:
+            found.body = body
+            return found
     if found is None:
         found = headers.detect(first)
     if overflow:

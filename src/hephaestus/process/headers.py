@@ -1,7 +1,7 @@
 """Header-line formats: LogPAI `<Date> <Time> <Level> <Component>: <Content>` patterns and detection.
 
-Fed the first line of a record by formats.parse_record; feeds it HeaderFields. Knows Python logging,
-log4j/logback, syslog RFC 3164/5424, Apache/nginx access and error logs, and a timestamp+level fallback.
+Fed the first line of a record by formats.parse_record; feeds it HeaderFields (stamps: timestamps.py).
+Knows Python logging, log4j/logback, syslog 3164/5424, Apache/nginx access and error logs, ISO fallbacks.
 """
 
 from __future__ import annotations
@@ -9,7 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
+from functools import cache, lru_cache
+from typing import TypeVar
+
+from hephaestus.process.timestamps import parse_timestamp
 
 __all__ = ["HeaderFields", "LogFormat", "compile_log_format", "detect", "normalize_level", "parse_timestamp"]
 
@@ -23,37 +27,32 @@ _LVL = (
     r"|FATAL|SEVERE|PANIC|EMERG|ALERT))"
 )
 _TS = r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[,.]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)"
-_DETECTORS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(rx))
-    for name, rx in (
-        ("syslog5424", r"^<(?P<pri>\d{1,3})>1 (?P<ts>\S+) (?P<host>\S+) (?P<component>\S+) (?P<pid>\S+) "
-                       r"(?P<msgid>\S+) (?:-|(?:\[.*?\])+)\s?(?P<msg>.*)$"),
-        ("syslog3164", r"^(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}) "
-                       r"(?P<host>\S+) (?P<component>[^\s:\[]+)(?:\[(?P<pid>\d+)\])?: (?P<msg>.*)$"),
-        ("access", r'^(?P<client>\S+) \S+ (?P<user>\S+) \[(?P<ts>[^\]]+)\] (?P<msg>"[^"]*" (?P<status>\d{3}) '
-                   r"(?:\d+|-).*)$"),
-        ("apache_error", r"^\[(?P<ts>[^\]]+)\] \[(?:(?P<component>[\w-]+):)?(?P<level>\w+)\]"
-                         r"(?: \[pid (?P<pid>\d+)(?::tid (?P<thread>\d+))?\])?"
-                         r"(?: \[client [^\]]+\])? (?P<msg>.*)$"),
-        ("nginx_error", r"^(?P<ts>\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) \[(?P<level>\w+)\] "
-                        r"(?P<pid>\d+)#(?P<thread>\d+): (?:\*\d+ )?(?P<msg>.*)$"),
-        ("spring", _TS + r"\s+" + _LVL + r" (?P<pid>\d+) --- \[\s*(?P<thread>[^\]]*)\] "
-                   r"(?P<component>\S+)\s*: (?P<msg>.*)$"),
-        ("python", "^" + _TS + r"\s+" + _LVL + r"\s+(?P<component>[\w.$<>\[\]-]+):\s(?P<msg>.*)$"),
-        ("python_dash", "^" + _TS + r" - (?P<component>\S+) - " + _LVL + r" - (?P<msg>.*)$"),
-        ("log4j", "^" + _TS + r"\s+\[(?P<thread>[^\]]+)\]\s+" + _LVL
-                  + r"\s+(?P<component>\S+)\s+-\s(?P<msg>.*)$"),
-        ("log4j_level_first", "^" + _TS + r"\s+" + _LVL + r"\s+\[(?P<thread>[^\]]+)\]\s+"
-                              r"(?P<component>\S+?)\s+-\s(?P<msg>.*)$"),
-        # Python's "%(asctime)s %(levelname)s [%(name)s] %(message)s": the bracket is the logger
-        ("bracket_logger", "^" + _TS + r"\s+" + _LVL + r"\s+\[(?P<component>[\w.$-]+)\]\s+(?P<msg>.*)$"),
-        ("timestamp_level", "^" + _TS + r"\s+\[?" + _LVL + r"\]?:?\s+(?P<msg>.*)$"),
-        ("level_first", r"^\[?" + _LVL + r"\]?:\s*(?P<msg>.*)$"),
-        ("timestamp", "^" + _TS + r"\s+(?P<msg>.*)$"),
-    )
+_DETECTOR_SOURCES: tuple[tuple[str, str], ...] = (
+    ("syslog5424", r"^<(?P<pri>\d{1,3})>1 (?P<ts>\S+) (?P<host>\S+) (?P<component>\S+) (?P<pid>\S+) "
+                   r"(?P<msgid>\S+) (?:-|(?:\[.*?\])+)\s?(?P<msg>.*)$"),
+    ("syslog3164", r"^(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}) "
+                   r"(?P<host>\S+) (?P<component>[^\s:\[]+)(?:\[(?P<pid>\d+)\])?: (?P<msg>.*)$"),
+    ("access", r'^(?P<client>\S+) \S+ (?P<user>\S+) \[(?P<ts>[^\]]+)\] (?P<msg>"[^"]*" (?P<status>\d{3}) '
+               r"(?:\d+|-).*)$"),
+    ("apache_error", r"^\[(?P<ts>[^\]]+)\] \[(?:(?P<component>[\w-]+):)?(?P<level>\w+)\]"
+                     r"(?: \[pid (?P<pid>\d+)(?::tid (?P<thread>\d+))?\])?"
+                     r"(?: \[client [^\]]+\])? (?P<msg>.*)$"),
+    ("nginx_error", r"^(?P<ts>\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}) \[(?P<level>\w+)\] "
+                    r"(?P<pid>\d+)#(?P<thread>\d+): (?:\*\d+ )?(?P<msg>.*)$"),
+    ("spring", _TS + r"\s+" + _LVL + r" (?P<pid>\d+) --- \[\s*(?P<thread>[^\]]*)\] "
+               r"(?P<component>\S+)\s*: (?P<msg>.*)$"),
+    ("python", "^" + _TS + r"\s+" + _LVL + r"\s+(?P<component>[\w.$<>\[\]-]+):\s(?P<msg>.*)$"),
+    ("python_dash", "^" + _TS + r" - (?P<component>\S+) - " + _LVL + r" - (?P<msg>.*)$"),
+    ("log4j", "^" + _TS + r"\s+\[(?P<thread>[^\]]+)\]\s+" + _LVL
+              + r"\s+(?P<component>\S+)\s+-\s(?P<msg>.*)$"),
+    ("log4j_level_first", "^" + _TS + r"\s+" + _LVL + r"\s+\[(?P<thread>[^\]]+)\]\s+"
+                          r"(?P<component>\S+?)\s+-\s(?P<msg>.*)$"),
+    # Python's "%(asctime)s %(levelname)s [%(name)s] %(message)s": the bracket is the logger
+    ("bracket_logger", "^" + _TS + r"\s+" + _LVL + r"\s+\[(?P<component>[\w.$-]+)\]\s+(?P<msg>.*)$"),
+    ("timestamp_level", "^" + _TS + r"\s+\[?" + _LVL + r"\]?:?\s+(?P<msg>.*)$"),
+    ("level_first", r"^\[?" + _LVL + r"\]?:\s*(?P<msg>.*)$"),
+    ("timestamp", "^" + _TS + r"\s+(?P<msg>.*)$"),
 )  # fmt: skip
-_TS_FORMATS = ("%d/%b/%Y:%H:%M:%S %z", "%Y/%m/%d %H:%M:%S", "%a %b %d %H:%M:%S.%f %Y", "%a %b %d %H:%M:%S %Y",
-               "%b %d %H:%M:%S", "%y%m%d %H%M%S", "%Y%m%d %H:%M:%S")  # fmt: skip
 _NAME_ROLES = {
     "content": "msg", "message": "msg", "level": "level", "severity": "level", "state": "level",
     "component": "component", "logger": "component", "program": "component", "pid": "pid",
@@ -79,6 +78,7 @@ class HeaderFields:
     fields: Mapping[str, str] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=512)
 def normalize_level(raw: str) -> str | None:
     """Upper-case level name with common aliases folded (warn -> WARNING, E -> ERROR, 3 -> ERROR)."""
     value = raw.strip().upper()
@@ -89,60 +89,19 @@ def normalize_level(raw: str) -> str | None:
     return _LEVEL_ALIASES.get(value, value)
 
 
-_STRPTIME_CACHE: dict[str, datetime | None] = {}  # text -> naive/aware strptime result (None: no format)
-_STRPTIME_CACHE_MAX = 4096
-_last_format = [0]  # index into _TS_FORMATS of the last format that parsed (tried first next time)
+_H = TypeVar("_H", bound=HeaderFields)
 
 
-def _strptime(text: str) -> datetime | None:
-    """The first of _TS_FORMATS that parses `text` (their shapes exclude each other, so trying the
-    last successful one first gives the same answer); memoised, as second-resolution stamps repeat."""
-    if text in _STRPTIME_CACHE:
-        return _STRPTIME_CACHE[text]
-    first = _last_format[0]
-    parsed: datetime | None = None
-    for k in (first, *(i for i in range(len(_TS_FORMATS)) if i != first)):
-        try:
-            parsed = datetime.strptime(text, _TS_FORMATS[k])
-        except ValueError:
-            continue
-        _last_format[0] = k
-        break
-    if len(_STRPTIME_CACHE) >= _STRPTIME_CACHE_MAX:
-        _STRPTIME_CACHE.clear()
-    _STRPTIME_CACHE[text] = parsed
-    return parsed
-
-
-def _strptime_this_year(text: str) -> datetime | None:
-    parsed = _strptime(text)
-    if parsed is not None and parsed.year == 1900:  # no year in the stamp (syslog): this year
-        parsed = parsed.replace(year=datetime.now(UTC).year)
-    return parsed
-
-
-def parse_timestamp(raw: str) -> datetime | None:
-    """Parse the usual log timestamp shapes; naive results are taken as UTC; None if unparseable."""
-    text = raw.strip()
-    if not text or len(text) > 64:
-        return None
-    parsed: datetime | None = None
-    try:
-        if text.replace(".", "", 1).isdigit():
-            value = float(text)
-            parsed = datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=UTC)
-        elif text[:4].isdigit():  # every ISO 8601 form starts with the year
-            parsed = datetime.fromisoformat(text.replace(",", "."))
-        else:
-            parsed = _strptime_this_year(text)
-    except (ValueError, OverflowError, OSError):
-        parsed = _strptime_this_year(text)
-    if parsed is not None and parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
-
-
-def _fields_from(name: str, groups: Mapping[str, str | None], extra: Mapping[str, str]) -> HeaderFields:
+def _fields_from(
+    name: str,
+    groups: Mapping[str, str | None],
+    extra: Mapping[str, str],
+    *,
+    stamp: str | None = None,
+    cls: type[_H] = HeaderFields,  # type: ignore[assignment]
+) -> _H:
+    """`stamp` (the joined date/time fields of a LogPAI pattern) stands in for a `ts` group; `cls`
+    (a subclass with defaults for its own fields) is built directly, not copied from a HeaderFields."""
     pri = groups.get("pri")
     level = groups.get("level")
     lvl = normalize_level(level) if level else None
@@ -150,8 +109,8 @@ def _fields_from(name: str, groups: Mapping[str, str | None], extra: Mapping[str
         lvl = _SYSLOG_SEVERITY[int(pri) % 8]
     pid = groups.get("pid")
     status = groups.get("status")
-    ts = groups.get("ts")
-    return HeaderFields(
+    ts = groups.get("ts") if stamp is None else stamp
+    return cls(
         format=name,
         message=(groups.get("msg") or "").strip(),
         timestamp=parse_timestamp(ts) if ts else None,
@@ -165,9 +124,18 @@ def _fields_from(name: str, groups: Mapping[str, str | None], extra: Mapping[str
     )
 
 
-def _chain(*names: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    by_name = dict(_DETECTORS)
-    order = [name for name, _ in _DETECTORS]
+_Chain = tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@cache
+def _detectors() -> _Chain:
+    """The detectors, compiled on first use (a run with a known --log-format may never need them)."""
+    return tuple((name, re.compile(rx)) for name, rx in _DETECTOR_SOURCES)
+
+
+def _chain(*names: str) -> _Chain:
+    by_name = dict(_detectors())
+    order = [name for name, _ in _DETECTOR_SOURCES]
     return tuple((name, by_name[name]) for name in sorted(names, key=order.index))
 
 
@@ -176,8 +144,7 @@ _ISO_HEADS = ("spring", "python", "python_dash", "log4j", "log4j_level_first", "
 # Detectors that can match at all, by the line's first characters (each regex is anchored at the start,
 # so a line that cannot begin like it is skipped; the order of the full list is kept). The access log
 # needs `] "` somewhere, so each class has a variant with and one without it.
-_CHAINS: dict[tuple[str, bool], tuple[tuple[str, re.Pattern[str]], ...]] = {}
-for _cls, _names in (
+_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("iso", _ISO_HEADS),  # 2024-01-01...
     ("slash", ("nginx_error",)),  # 2024/01/01 ...
     ("pri", ("syslog5424", "syslog3164")),  # <13>...
@@ -185,9 +152,16 @@ for _cls, _names in (
     ("upper", ("syslog3164", "level_first")),  # Jun 14 ... / ERROR: ...
     ("alpha", ("level_first",)),
     ("other", ()),
-):
-    _CHAINS[(_cls, False)] = _chain(*_names)
-    _CHAINS[(_cls, True)] = _chain(*_names, "access")
+)
+
+
+@cache
+def _chains() -> dict[tuple[str, bool], _Chain]:
+    chains: dict[tuple[str, bool], _Chain] = {}
+    for cls, names in _CLASSES:
+        chains[(cls, False)] = _chain(*names)
+        chains[(cls, True)] = _chain(*names, "access")
+    return chains
 
 
 def _line_class(line: str) -> str:
@@ -211,7 +185,7 @@ def _line_class(line: str) -> str:
 
 def detect(line: str) -> HeaderFields | None:
     """Try every known header shape in turn; None when the line has no recognisable header."""
-    for name, rx in _CHAINS[(_line_class(line), '] "' in line)]:
+    for name, rx in _chains()[(_line_class(line), '] "' in line)]:
         m = rx.match(line)
         if m:
             groups = m.groupdict()
@@ -222,7 +196,7 @@ def detect(line: str) -> HeaderFields | None:
 
 def _detect_reference(line: str) -> HeaderFields | None:
     """The plain in-order scan `detect` must agree with (kept for the equivalence tests)."""
-    for name, rx in _DETECTORS:
+    for name, rx in _detectors():
         m = rx.match(line)
         if m:
             groups = m.groupdict()
@@ -244,44 +218,56 @@ class LogFormat:
         self.pattern = pattern
         self.names: list[str] = []
         regex = ""
-        for k, part in enumerate(re.split(r"(<[^<>]+>)", pattern)):
+        parts = re.split(r"(<[^<>]+>)", pattern)
+        for k, part in enumerate(parts):
             if k % 2 == 0:
                 regex += re.sub(" +", r"\\s+", part)
             else:
                 name = part[1:-1]
-                regex += f"(?P<{name}>.*?)"
+                # a field that ends the pattern runs to the end either way: greedy gets there at once
+                lazy = "" if k == len(parts) - 2 and not parts[-1] else "?"
+                regex += f"(?P<{name}>.*{lazy})"
                 self.names.append(name)
         try:
             self.regex = re.compile("^" + regex + "$")
         except re.error as exc:
             raise ValueError(f"log format {pattern!r} is not a valid pattern: {exc}") from exc
+        # positions in Match.groups() of the fields by role: timestamp parts, known roles, the rest
+        slots = [
+            (self.regex.groupindex[name] - 1, name, _slot_role(name)) for name in dict.fromkeys(self.names)
+        ]
+        self._ts = tuple(i for i, _, role in slots if role == "ts")
+        self._roles = tuple((role, i) for i, _, role in slots if role not in ("", "ts"))
+        self._extra = tuple((name, i) for i, name, role in slots if not role)
 
     def split(self, line: str) -> dict[str, str] | None:
         """The raw named fields of `line`, or None if it does not match the pattern."""
         m = self.regex.match(line.strip())
         return {k: v for k, v in m.groupdict().items() if v is not None} if m else None
 
-    def parse(self, line: str) -> HeaderFields | None:
-        """Map the named fields onto HeaderFields; None if `line` does not match."""
-        raw = self.split(line)
-        if raw is None:
+    def parse(self, line: str, *, cls: type[_H] = HeaderFields) -> _H | None:  # type: ignore[assignment]
+        """Map the named fields onto HeaderFields (or the subclass `cls`); None if `line` does not match."""
+        m = self.regex.match(line.strip())
+        if m is None:
             return None
-        groups: dict[str, str | None] = {}
-        ts_parts: list[str] = []
-        extra: dict[str, str] = {}
-        for name, value in raw.items():
-            role = _NAME_ROLES.get(name.lower())
-            if role is not None:
-                groups[role] = value
-            elif name.lower() in ("date", "time", "timestamp", "datetime"):
-                ts_parts.append(value)
-            else:
-                extra[name] = value
-        fields = _fields_from("logpai", groups, extra)
-        if ts_parts:
-            ts = parse_timestamp(" ".join(ts_parts)) or parse_timestamp(ts_parts[-1])
-            fields = HeaderFields(**{**fields.__dict__, "timestamp": ts})
+        values = m.groups()
+        groups = {role: values[i] for role, i in self._roles if values[i] is not None}
+        extra = {name: values[i] for name, i in self._extra if values[i] is not None}
+        ts_parts = [values[i] for i in self._ts if values[i] is not None]
+        if not ts_parts:
+            return _fields_from("logpai", groups, extra, cls=cls)
+        stamp = " ".join(ts_parts)
+        fields = _fields_from("logpai", groups, extra, stamp=stamp, cls=cls)
+        if fields.timestamp is None and len(ts_parts) > 1:
+            fields.timestamp = parse_timestamp(ts_parts[-1])
         return fields
+
+
+def _slot_role(name: str) -> str:
+    lower = name.lower()
+    if lower in _NAME_ROLES:
+        return _NAME_ROLES[lower]
+    return "ts" if lower in ("date", "time", "timestamp", "datetime") else ""
 
 
 def compile_log_format(pattern: str) -> LogFormat:

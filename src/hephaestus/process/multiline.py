@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hephaestus.process.pytest_output import is_section_header, is_separator
 
@@ -35,6 +35,26 @@ _CONTINUATION = re.compile(
 # A bare exception header ("java.lang.IllegalStateException: x", "TypeError: y"); joins only if frames follow.
 _EXCEPTION_HEADER = re.compile(
     r"^(?:[A-Za-z_$][\w$]*\.)*(?:[A-Z][\w$]*)?(?:Exception|Error|Throwable|Fault)(?::\s.*|\s*)$"
+)
+# With a known header format (`strict`), only these continue a record: Java/.NET/JS frames, the
+# "Caused by" chain and elided frames; anything else is a record of its own.
+_STRICT_CONTINUATION = re.compile(
+    r"^(?:\s+at \S.*|Caused by: .*|\s*Suppressed: .*|\s*\.\.\. \d+ (?:more|common frames omitted)"
+    r"|\s*--- End of .*)$"
+)
+# What a line must start with to have any chance of joining in strict mode (see _continues).
+_STRICT_MAY_JOIN = (
+    " ",
+    "\t",
+    "\f",
+    "\v",
+    "Caused by",
+    "Suppressed",
+    "...",
+    "---",
+    "Traceback",
+    "During",
+    "The above",
 )
 _PY_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?::.*)?$")
 _GO_FUNC_LINE = re.compile(r"^[\w.*/()\[\]{}-]+\(.*\)$")
@@ -67,8 +87,7 @@ def _prefix(line: str) -> tuple[str, int] | None:
     return match.group("key") or "", match.end()
 
 
-@dataclass(frozen=True)
-class Assembled:
+class Assembled(NamedTuple):  # immutable, and built for every record: a tuple is the cheapest to make
     """One logical record: its text (lines joined by newlines) and its physical line span (1-based)."""
 
     text: str
@@ -79,12 +98,21 @@ class Assembled:
 class MultilineAssembler:
     """Stateful line joiner; `feed` returns the records a line completes, `flush` the rest."""
 
-    def __init__(self, *, max_lines: int = 500, starts_record: Callable[[str], bool] | None = None) -> None:
-        """`starts_record` (e.g. a known header pattern) marks lines that always open a new record."""
+    def __init__(
+        self,
+        *,
+        max_lines: int = 500,
+        starts_record: Callable[[str], bool] | None = None,
+        strict: bool = False,
+    ) -> None:
+        """`starts_record` (e.g. a known header pattern) marks lines that always open a new record;
+        `strict` (input with a known header format) joins only unmistakable continuations: traceback
+        and frame lines, never a transport prefix's repeat or an indented line alone."""
         if max_lines < 1:
             raise ValueError("max_lines must be >= 1")
         self._max_lines = max_lines
         self._starts_record = starts_record
+        self._strict = strict
         self._lines: list[str] = []
         self._first = 0
         self._json = False
@@ -96,10 +124,21 @@ class MultilineAssembler:
     def feed(self, line: str, *, line_no: int) -> list[Assembled]:
         """Add one physical line (without its newline); return records completed by it."""
         line = line.rstrip("\r\n")
+        if (
+            self._strict
+            and self._max_lines > 1
+            and not self._mode
+            and self._tentative is None
+            and not line.startswith(_STRICT_MAY_JOIN)
+            and _EXCEPTION_HEADER.match(line) is None
+        ):  # a header-format line that can neither continue nor be held: the usual case, decided here
+            done = self._emit()
+            self._start(line, line_no, None)
+            return done
         out: list[Assembled] = []
         body = line  # the line without a transport prefix that repeats the open record's one
         found: tuple[str, int] | None = None
-        checked = self._key is not None  # set only while a record is open
+        checked = self._key is not None  # set only while a record is open (never when strict)
         if checked:
             found = _prefix(line)
             if found is not None and found[0] == self._key:
@@ -123,7 +162,7 @@ class MultilineAssembler:
             self._lines.append(body)
             return out
         out.extend(self._emit())
-        if not checked and _PREFIX_HINT.match(line) is not None:
+        if not checked and not self._strict and _PREFIX_HINT.match(line) is not None:
             found = _prefix(line)  # (the hint inline: most lines cannot carry a prefix, skip the call)
         self._start(line, line_no, found)
         if len(self._lines) >= self._max_lines:
@@ -165,7 +204,10 @@ class MultilineAssembler:
             return True
         if not stripped:
             # Blank lines belong to a trace (chained Python exceptions, Go dumps); else they end nothing.
-            return self._mode != "" or self._tentative is not None or len(self._lines) > 1
+            open_trace = self._mode != "" or self._tentative is not None
+            return open_trace or (len(self._lines) > 1 and not self._strict)
+        if self._strict and self._mode not in ("py", "go"):
+            return _STRICT_CONTINUATION.match(line) is not None
         if _TIMESTAMP_START.match(line) or (self._starts_record is not None and self._starts_record(line)):
             self._mode = ""
             return False
@@ -202,6 +244,8 @@ class MultilineAssembler:
 
 
 def _make(lines: list[str], first: int) -> list[Assembled]:
+    if len(lines) == 1:  # most records
+        return [Assembled(lines[0], first, first)] if lines[0].strip() else []
     end = len(lines)
     while end > 0 and not lines[end - 1].strip():
         end -= 1

@@ -1,35 +1,28 @@
 """The PROCESS stage: one RawLog in, one Processed (StructuredLog + template + detection) out.
 
-Fed RawLogs (whole records, see multiline.py) by the pipeline or `hephaestus parse`; feeds the
-structured topic and, when a rule fires, an ErrorEvent to analysis. Format, trace, template, rules.
+Fed RawLogs (whole records, see multiline.py) by the pipeline; feeds the structured topic and, when
+a rule fires, an ErrorEvent to analysis. The shared part (Analyser.analyse) lives in analysis.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
-from pathlib import PurePosixPath
 
 from hephaestus.analyze.fingerprint import fingerprint
-from hephaestus.errors import ConfigError, PermanentError
-from hephaestus.process.detect import DEFAULT_RULES, Detector, Rule, Signals, load_rules
-from hephaestus.process.formats import ParsedLine, compile_log_format, parse_record
-from hephaestus.process.headers import normalize_level
-from hephaestus.process.signals import TemplateSignals
-from hephaestus.process.stacktrace import ParsedTrace, parse_stack_trace
+from hephaestus.errors import PermanentError
+from hephaestus.process.analysis import Analysed, Analyser, application_from_source, sanitize
+from hephaestus.process.detect import Rule
+from hephaestus.process.formats import ParsedLine
+from hephaestus.process.stacktrace import ParsedTrace
 from hephaestus.process.templates import TemplateMiner
 from hephaestus.records import ErrorEvent, RawLog, StructuredLog
 from hephaestus.settings import ProcessSettings
 from hephaestus.stages import Transform
 
-__all__ = ["Processed", "Processor", "application_from_source", "log_id_for", "sanitize"]
+__all__ = ["Analysed", "Processed", "Processor", "application_from_source", "log_id_for", "sanitize"]
 
-_MAX_TEMPLATE_INPUT = 4096  # characters of content given to the miner; the rest is not templated
-_BINARY_SHARE = 0.1
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _validate_structured = StructuredLog.model_validate
 
 
@@ -52,37 +45,7 @@ def log_id_for(item: RawLog, *, origin: str | None = None) -> str:
     return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
-@lru_cache(maxsize=1024)
-def application_from_source(source: str) -> str:
-    """`/var/log/shop.log` -> `shop`; falls back to the source itself, then `unknown`."""
-    stem = PurePosixPath(source.replace("\\", "/").rstrip("/")).stem
-    return stem or source or "unknown"
-
-
-def sanitize(text: str) -> tuple[str, str | None]:
-    """Replace lone surrogates and control bytes; returns the clean text and a parse-error reason."""
-    reason: str | None = None
-    if not text.isascii():  # ASCII text (most logs) cannot hold a lone surrogate
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            text = text.encode("utf-8", "replace").decode("utf-8")
-            reason = "invalid UTF-8 (replaced)"
-    if _CONTROL.search(text) is None and "\ufffd" not in text:
-        return text, reason
-    text, replaced = _CONTROL.subn("\ufffd", text)
-    if reason is None:
-        bad = text.count("\ufffd")
-        if bad > _BINARY_SHARE * len(text):
-            reason = "binary data"
-        elif replaced:
-            reason = "control characters (replaced)"
-        else:
-            reason = "replacement characters in input"
-    return text, reason
-
-
-class Processor(Transform[RawLog, Processed]):
+class Processor(Analyser, Transform[RawLog, Processed]):
     """Parses, templates and classifies records. Not thread-safe: one per consumer thread."""
 
     name = "processor"
@@ -95,20 +58,17 @@ class Processor(Transform[RawLog, Processed]):
         miner: TemplateMiner | None = None,
         rules: list[Rule] | None = None,
     ) -> None:
-        super().__init__()
+        Transform.__init__(self)
         self.settings = settings or ProcessSettings()
         self.application = application
-        self.miner = miner or TemplateMiner(similarity_threshold=self.settings.similarity_threshold)
-        try:
-            self.log_format = (
-                compile_log_format(self.settings.log_format) if self.settings.log_format else None
-            )
-        except ValueError as exc:
-            raise ConfigError(f"invalid process.log_format: {exc}") from exc
-        if rules is None:
-            rules = load_rules(self.settings.rules_file) if self.settings.rules_file else list(DEFAULT_RULES)
-        self.detector = Detector(rules=rules)
-        self.signals = TemplateSignals()
+        Analyser.__init__(
+            self,
+            log_format=self.settings.log_format,
+            similarity_threshold=self.settings.similarity_threshold,
+            rules_file=self.settings.rules_file,
+            miner=miner,
+            rules=rules,
+        )
 
     def process(self, item: RawLog, *, origin: str | None = None) -> list[Processed]:
         """Turn one RawLog into one Processed; PermanentError only for a record with no text at all."""
@@ -128,49 +88,21 @@ class Processor(Transform[RawLog, Processed]):
         return [out]
 
     def _process(self, item: RawLog, message: str, origin: str | None) -> Processed:
-        text, damage = sanitize(message)
-        parsed = parse_record(text, log_format=self.log_format)
-        trace = parse_stack_trace(text)
-        if trace is None and parsed.exception:
-            trace = parse_stack_trace(parsed.exception)
-        content = parsed.message
-        if "\n" in content:
-            content = content.split("\n", 1)[0]
-        content = content.strip()[:_MAX_TEMPLATE_INPUT]
-        match = self.miner.add(content)
-        level = parsed.level or (normalize_level(item.level) if item.level else None)
-        template_signals: frozenset[str] = frozenset()
-        if self.detector.uses_signals:
-            when = parsed.timestamp or item.timestamp
-            template_signals = self.signals.observe(
-                template_id=match.template_id, change=match.change, size=match.size, timestamp=when
-            )
-        fields = dict(parsed.fields) if parsed.fields else {}
-        fields["format"] = parsed.format
-        fields["component"] = parsed.component or ""
-        signals = Signals(
-            level=level,
-            message=content,
-            template=match.template,
-            has_exception=trace is not None or bool(parsed.exception),
-            status=parsed.status,
-            fields=fields,
-            template_signals=template_signals,
+        a = self.analyse(message, level_hint=item.level, when=item.timestamp)
+        structured = self._structured(
+            item, a.parsed, a.trace, a.level, origin=origin, parse_error=a.parse_error
         )
-        rule = self.detector.detect(signals)
-        parse_error = damage or parsed.parse_error
-        structured = self._structured(item, parsed, trace, level, origin=origin, parse_error=parse_error)
         event = None
-        if rule is not None:
-            event = self._event(structured, trace, match.template, match.template_id, rule, item)
+        if a.rule is not None:
+            event = self._event(structured, a.trace, a.template, a.template_id, a.rule, item)
         return Processed(
             structured=structured,
-            template=match.template,
-            template_id=match.template_id,
-            is_error=rule is not None,
-            rule=rule,
+            template=a.template,
+            template_id=a.template_id,
+            is_error=a.rule is not None,
+            rule=a.rule,
             event=event,
-            parse_error=parse_error,
+            parse_error=a.parse_error,
         )
 
     # ------------------------------------------------------------------ builders

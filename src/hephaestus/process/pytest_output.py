@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hephaestus.records import Frame
+if TYPE_CHECKING:  # (pydantic: imported once a trace is found)
+    from hephaestus.records import Frame
+
 
 __all__ = ["PytestFailure", "is_section_header", "is_separator", "parse_pytest_failure"]
 
@@ -99,6 +102,8 @@ def _test_function(name: str) -> str | None:
 
 def _frames(body: list[str], test_func: str | None) -> tuple[list[Frame], str | None, list[str]]:
     """Frames (in printed order, innermost last), the exception of the last location line, E lines."""
+    from hephaestus.records import Frame  # noqa: PLC0415 - pydantic once a trace is found
+
     frames: list[Frame] = []
     e_lines: list[str] = []
     error_type: str | None = None

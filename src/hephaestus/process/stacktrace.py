@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from hephaestus.process.pytest_output import parse_pytest_failure
-from hephaestus.records import Frame
+
+if TYPE_CHECKING:  # (pydantic: imported once a trace is found)
+    from hephaestus.records import Frame
 
 __all__ = ["Language", "ParsedTrace", "parse_stack_trace"]
 
@@ -129,6 +131,8 @@ def _parse_plain(text: str) -> ParsedTrace | None:
 
 # ---------------------------------------------------------------- Python
 def _parse_python(text: str) -> ParsedTrace:
+    from hephaestus.records import Frame  # noqa: PLC0415 - pydantic once a trace is found
+
     lines = text.split("\n")
     start = next(i for i, ln in enumerate(lines) if _PY_START in ln)
     last_tb = max(i for i, ln in enumerate(lines) if _PY_START in ln)
@@ -243,6 +247,8 @@ def _section_end(lines: list[str], start: int) -> int:
 
 
 def _frame(line: str, language: Language) -> Frame | None:
+    from hephaestus.records import Frame  # noqa: PLC0415 - pydantic once a trace is found
+
     if language == "java":
         m = _JAVA_FRAME.match(line)
         if not m:
@@ -274,6 +280,8 @@ def _frame(line: str, language: Language) -> Frame | None:
 
 # ---------------------------------------------------------------- Go
 def _parse_go(text: str) -> ParsedTrace | None:
+    from hephaestus.records import Frame  # noqa: PLC0415 - pydantic once a trace is found
+
     panic = _GO_PANIC.search(text)
     lines = text.split("\n")
     g_idx = next((i for i, ln in enumerate(lines) if ln.startswith("goroutine ")), None)

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from hephaestus.cli import parse as parse_cli
 from hephaestus.cli.parse import parse_command
 from hephaestus.errors import ConfigError, InputError
+from hephaestus.process.multiline import MultilineAssembler
 
 LOG = """2024-01-01 10:00:00,123 INFO shop.api: request 1 served in 12 ms
 2024-01-01 10:00:01,123 INFO shop.api: request 2 served in 15 ms
@@ -20,6 +22,12 @@ Traceback (most recent call last):
 ZeroDivisionError: division by zero
 2024-01-01 10:00:03,123 WARNING shop.api: slow
 """
+
+
+def _log(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "app.log"
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
 
 
 def _rows(output: str) -> list[dict[str, object]]:
@@ -42,11 +50,10 @@ def test_jsonl_one_object_per_record_in_order(tmp_path: Path) -> None:
 
 
 def test_log_format_option_keeps_one_record_per_matching_line(tmp_path: Path) -> None:
-    path = tmp_path / "hdfs.log"
-    path.write_text(
-        "081109 203615 148 INFO dfs.DataNode: PacketResponder 1 terminating\n"
-        "081109 203807 222 WARN dfs.DataNode:     indented content 2\n",
-        encoding="utf-8",
+    path = _log(
+        tmp_path,
+        "081109 203615 148 INFO dfs.DataNode: PacketResponder 1 terminating",
+        "081109 203807 222 WARN dfs.DataNode:     indented content 2",
     )
     fmt = "<Date> <Time> <Pid> <Level> <Component>: <Content>"
     rows = _rows(CliRunner().invoke(parse_command, [str(path), "--log-format", fmt]).output)
@@ -101,3 +108,30 @@ def test_loghub_file_gives_one_object_per_line(system: str) -> None:
     rows = _rows(CliRunner().invoke(parse_command, [str(path)]).output)
     assert len(rows) == 2000
     assert all(r["first_line"] == r["last_line"] == i + 1 for i, r in enumerate(rows))
+
+
+def test_rows_carry_their_groups_final_template_unless_window_is_zero(tmp_path: Path) -> None:
+    path = _log(
+        tmp_path,
+        "2024-01-01 10:00:00,000 INFO app: session 1 opened for alice from host-a",
+        "2024-01-01 10:00:01,000 INFO app: session 2 opened for bob from host-b",
+    )
+    final = _rows(CliRunner().invoke(parse_command, [str(path)]).output)
+    assert final[0]["template"] == final[1]["template"]
+    assert final[0]["template_id"] == final[1]["template_id"]
+    assert "<*>" in str(final[0]["template"])
+    online = _rows(CliRunner().invoke(parse_command, [str(path), "--window", "0"]).output)
+    assert "alice" in str(online[0]["template"])
+    assert online[1]["template"] == final[1]["template"]
+
+
+def test_iter_records_reads_blocks_without_splitting_lines_or_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [f"2024-01-01 10:00:0{i},000 INFO app: héllo wörld ✓ {i}" for i in range(6)]
+    path = tmp_path / "app.log"
+    path.write_bytes(("\n".join(lines) + "\n" + "no newline at the end \xff").encode("utf-8"))
+    monkeypatch.setattr(parse_cli, "_READ_BLOCK", 7)  # blocks end inside lines and characters
+    records = list(parse_cli.iter_records(path, assembler=MultilineAssembler(strict=True)))
+    assert [r.text for r in records] == [*lines, "no newline at the end \xff"]
+    assert [r.first_line for r in records] == list(range(1, 8))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
 
 from hephaestus.process.formats import compile_log_format, parse_record
-from hephaestus.process.headers import normalize_level, parse_timestamp
+from hephaestus.process.headers import LogFormat, normalize_level, parse_timestamp
 
 
 def test_python_logging_default() -> None:
@@ -178,3 +179,44 @@ def test_python_bracket_logger_format_keeps_the_message_whole():
     assert rec.component == "shop.http"
     assert rec.message == "GET /orders?page=0 200 22ms"
     assert rec.level == "INFO"
+
+
+def test_log_format_fields_equal_logparsers_all_lazy_construction() -> None:
+    pattern = "<Date> <Time> <Level> <Component>: <Content>"
+    fmt = LogFormat(pattern)
+    lazy = re.compile(
+        r"^(?P<Date>.*?)\s+(?P<Time>.*?)\s+(?P<Level>.*?)\s+(?P<Component>.*?):\s+(?P<Content>.*?)$"
+    )
+    lines = [
+        "081109 203615 INFO dfs.DataNode: a: b: c  ",
+        "081109 203615 INFO  dfs.DataNode:   spaced   content: x",
+        "2024-01-01 10:00:00 WARN x.y: ",
+        "no header at all",
+        "a b c d: e\tf",
+    ]
+    for line in lines:
+        ours = fmt.regex.match(line.strip())
+        theirs = lazy.match(line.strip())
+        assert (ours.groupdict() if ours else None) == (theirs.groupdict() if theirs else None), line
+
+
+def test_timestamp_shape_that_keeps_failing_is_given_up_but_a_parsing_shape_never(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hephaestus.process import timestamps
+
+    tried: list[str] = []
+    real = timestamps._parse_timestamp
+    monkeypatch.setattr(timestamps, "_parse_timestamp", lambda raw: tried.append(raw) or real(raw))
+    monkeypatch.setattr(timestamps, "_STAMP_CACHE", {})
+    monkeypatch.setattr(timestamps, "_SHAPE_FAILURES", {})
+    bad = [f"2005-06-03-15.42.{i:02d}.363779" for i in range(20)]
+    assert all(parse_timestamp(raw) is None for raw in bad)
+    assert len(tried) == timestamps._SHAPE_GIVE_UP  # then no more attempts for that shape
+    tried.clear()
+    # a shape that fails once (no such day) and then parses stays tried
+    assert parse_timestamp("2024-02-30 10:00:00") is None
+    assert parse_timestamp("2024-02-10 10:00:00") == datetime(2024, 2, 10, 10, tzinfo=UTC)
+    assert parse_timestamp("2024-02-31 10:00:00") is None
+    assert parse_timestamp("2024-02-11 10:00:00") == datetime(2024, 2, 11, 10, tzinfo=UTC)
+    assert len(tried) == 4
