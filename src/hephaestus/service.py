@@ -118,11 +118,7 @@ def solve(
     from hephaestus.store.feedback import StoreFeedback  # noqa: PLC0415
     from hephaestus.validate import Validator, solve_offline  # noqa: PLC0415
 
-    validator = Validator.from_settings(settings.repair)
-    if test_cmd:
-        validator = Validator(
-            test_cmd=test_cmd, timeout_s=settings.repair.timeout_s, memory_mb=settings.repair.memory_mb
-        )
+    validator = Validator.from_settings(settings.repair, test_cmd=test_cmd)
     engine = Composer(
         config=load_roles(settings.models.roles_file),
         builtin=RepairEngine(),

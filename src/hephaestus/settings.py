@@ -94,6 +94,11 @@ class RepairSettings(_Section):
     timeout_s: float = Field(default=120.0, gt=0)
     memory_mb: int = Field(default=2048, ge=64)
     enabled: bool = True
+    allow_unisolated: bool = Field(
+        default=False,
+        description="run tests unconfined when no isolating sandbox (bubblewrap) works;"
+        " off = such fixes stay unvalidated",
+    )
 
 
 class ModelsSettings(_Section):

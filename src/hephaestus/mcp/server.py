@@ -130,8 +130,7 @@ def _validate(deps: ServerDeps, issue_id: str, repo: str | None, patch: str | No
     from hephaestus.validate import Validator, solve_offline  # noqa: PLC0415
 
     repo_dir = deps.repo_dir(repo)
-    s = deps.settings.repair
-    validator = Validator(test_cmd=deps.test_cmd or s.test_cmd, timeout_s=s.timeout_s, memory_mb=s.memory_mb)
+    validator = Validator.from_settings(deps.settings.repair, test_cmd=deps.test_cmd)
     if patch is not None:
         return {"issue": issue_id, "validation": validator.validate(repo_dir, patch).model_dump(mode="json")}
     store = open_store(deps.settings)
