@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from hephaestus.bus.local import LocalBus
 from hephaestus.collect import FileSource
-from hephaestus.collect.files import validate_log_path
+from hephaestus.collect.files import source_limits, validate_log_path
 from hephaestus.errors import InputError
 from hephaestus.pipeline import Pipeline
 from hephaestus.process.masking import Masker
@@ -158,7 +158,7 @@ def analyze_logs(
     processor = Processor(settings=settings.process, application=settings.collect.application or None)
     processor.detector.set_noise_templates(store.noise_templates())  # issues marked as noise
     pipeline = Pipeline(bus=bus, store=store, processor=processor)
-    source = FileSource(paths, follow=False, max_record_lines=settings.collect.max_record_lines)
+    source = FileSource(paths, follow=False, **source_limits(settings.collect))
     source.start()
     total_bytes = sum(p.stat().st_size for p in paths)
     if progress:
@@ -184,6 +184,8 @@ def analyze_logs(
         "bytes": source.bytes_read,
         **pipeline.stats.as_dict(),
         "issues": len(issues),
+        "truncated_lines": source.truncated_lines,
+        "warnings": source.warnings,
         "solutions_validated": sum(1 for r in reports if r.solution and r.solution.status == "validated"),
         "dead_letter_reasons": sorted({d["reason"] for d in dead})[:10],
         "parse_s": round(solve_started - started, 3),

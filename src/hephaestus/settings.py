@@ -81,6 +81,10 @@ class CollectSettings(_Section):
     application: str = ""
     poll_interval_s: float = Field(default=0.5, gt=0)
     max_record_lines: int = Field(default=500, ge=1)
+    max_line_kb: int = Field(
+        default=64, ge=1, description="longer lines keep this much plus a truncation marker"
+    )
+    max_decompressed_mb: int = Field(default=1024, ge=1, description="a gzip file is read up to this size")
 
 
 class ProcessSettings(_Section):
