@@ -8,7 +8,7 @@ Fed by settings and paths; drives collect -> process -> analyze -> repair -> val
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -16,7 +16,7 @@ from typing import Any, Literal
 from hephaestus.bus.local import LocalBus
 from hephaestus.collect import FileSource
 from hephaestus.collect.files import source_limits, validate_log_path
-from hephaestus.errors import InputError
+from hephaestus.errors import AccessDenied, InputError
 from hephaestus.pipeline import Pipeline
 from hephaestus.process.masking import Masker
 from hephaestus.process.noise_rules import MIN_LITERAL_CHARS, NoiseFeedback, template_pattern
@@ -29,6 +29,7 @@ __all__ = [
     "AnalysisReport",
     "IssueReport",
     "Progress",
+    "allowed_repo",
     "analyze_logs",
     "failing_test_output",
     "mark_noise",
@@ -96,6 +97,17 @@ def check_repo(repo: Path) -> Path:
     if not repo.is_dir():
         raise InputError(f"--repo must be a directory: {repo}")
     return repo.resolve()
+
+
+def allowed_repo(repo: Path, roots: Iterable[str | Path]) -> Path:
+    """`repo` resolved (symlinks too) when it lies under one of `roots`, else AccessDenied: a
+    client of the API or MCP server may only have tests run in repositories the operator named."""
+    resolved = check_repo(repo)
+    for root in roots:
+        base = Path(root).resolve()
+        if resolved == base or base in resolved.parents:
+            return resolved
+    raise AccessDenied(f"repository {repo} is not under api.allowed_repos; the server's operator must add it")
 
 
 _PYTEST_MARKERS = ("short test summary info", "test session starts", "FAILED ", "_____ test")

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from hephaestus.errors import ConfigError
 
 __all__ = [
+    "ApiSettings",
     "BusSettings",
     "CollectSettings",
     "KafkaSettings",
@@ -105,6 +106,14 @@ class RepairSettings(_Section):
     )
 
 
+class ApiSettings(_Section):
+    allowed_repos: tuple[str, ...] = Field(
+        default=(),
+        description="roots under which API/MCP callers may name a repo to run tests in; none = no repo",
+    )
+    max_body_kb: int = Field(default=1024, ge=1, description="larger HTTP request bodies get 413")
+
+
 class ModelsSettings(_Section):
     roles_file: str | None = Field(
         default=None, description="roles/composition YAML; None = built-in default"
@@ -129,6 +138,7 @@ class Settings(BaseSettings):
     process: ProcessSettings = ProcessSettings()
     repair: RepairSettings = RepairSettings()
     models: ModelsSettings = ModelsSettings()
+    api: ApiSettings = ApiSettings()
 
     @classmethod
     def settings_customise_sources(
