@@ -92,6 +92,7 @@ class ProcessSettings(_Section):
     log_format: str | None = Field(default=None, description="LogPAI-style header pattern; None = detect")
     rules_file: str | None = None
     similarity_threshold: float = Field(default=0.5, gt=0, le=1)
+    redact_secrets: bool = Field(default=True, description="replace secrets in log records at ingest")
 
 
 class RepairSettings(_Section):

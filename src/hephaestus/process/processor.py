@@ -22,6 +22,7 @@ from hephaestus.process.signals import TemplateSignals
 from hephaestus.process.stacktrace import ParsedTrace, parse_stack_trace
 from hephaestus.process.templates import TemplateMiner
 from hephaestus.records import ErrorEvent, RawLog, StructuredLog
+from hephaestus.redact import redact
 from hephaestus.settings import ProcessSettings
 from hephaestus.stages import Transform
 
@@ -129,6 +130,8 @@ class Processor(Transform[RawLog, Processed]):
 
     def _process(self, item: RawLog, message: str, origin: str | None) -> Processed:
         text, damage = sanitize(message)
+        if self.settings.redact_secrets:  # before anything is parsed, stored, served or prompted
+            text = redact(text).text
         parsed = parse_record(text, log_format=self.log_format)
         trace = parse_stack_trace(text)
         if trace is None and parsed.exception:

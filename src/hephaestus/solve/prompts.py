@@ -14,8 +14,8 @@ from pathlib import Path
 
 from hephaestus.errors import ConfigError
 from hephaestus.records import Issue
+from hephaestus.redact import redact
 from hephaestus.repair.locate import locate, repo_files
-from hephaestus.solve.redact import redact
 
 __all__ = ["TEMPLATES", "IssueContext", "build_context", "fence", "render"]
 
