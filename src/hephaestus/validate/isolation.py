@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import json
 import os
 import shutil
 import signal
@@ -21,7 +22,14 @@ from typing import Literal
 
 from hephaestus.errors import HephaestusError
 
-__all__ = ["Isolation", "SandboxUnavailable", "Variant", "die_with_parent", "isolation_available"]
+__all__ = [
+    "Isolation",
+    "SandboxUnavailable",
+    "Variant",
+    "die_with_parent",
+    "isolation_available",
+    "namespace_init",
+]
 
 Variant = Literal["bwrap", "none"]
 _SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin")
@@ -43,13 +51,16 @@ class Isolation:
     variant: Variant
     exe: str = ""
 
-    def prefix(self, *, root: Path, source: Path, cwd: Path) -> list[str]:
+    def prefix(self, *, root: Path, source: Path, cwd: Path, info_fd: int | None = None) -> list[str]:
         """The argv before the command: fresh user/PID/net/IPC/UTS/cgroup namespaces, no
         capabilities, / read-only, /tmp /run /root /home and the original repo hidden, only
-        `root` (the sandbox's own directory) writable, killed with its parent."""
+        `root` (the sandbox's own directory) writable, killed with its parent. bwrap writes
+        `{"child-pid": N}` (the namespace's init, as seen from here) to `info_fd`."""
         if self.variant == "none":
             return []
         argv = [self.exe, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+        if info_fd is not None:
+            argv += ["--info-fd", str(info_fd)]
         if os.geteuid() == 0:  # mapped to nobody inside, still without any capability
             argv += ["--uid", str(_NOBODY), "--gid", str(_NOBODY)]
         argv += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
@@ -88,6 +99,22 @@ def die_with_parent() -> None:  # pragma: no cover - runs in the child between f
     libc = _libc()
     if libc is not None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def namespace_init(info_fd: int) -> int | None:
+    """A pidfd of the sandbox's PID-namespace init, read from bwrap's --info-fd (closed here);
+    SIGKILL to it ends the namespace, and the outer bwrap is reaped only once all of it is gone."""
+    chunks: list[bytes] = []
+    try:
+        while chunk := os.read(info_fd, 4096):
+            chunks.append(chunk)
+    finally:
+        os.close(info_fd)
+    try:
+        pid = int(json.loads(b"".join(chunks) or b"{}")["child-pid"])
+        return os.pidfd_open(pid)
+    except (ValueError, KeyError, TypeError, OSError):
+        return None
 
 
 @cache

@@ -32,6 +32,7 @@ from hephaestus.validate.isolation import (
     Variant,
     die_with_parent,
     isolation_available,
+    namespace_init,
 )
 
 __all__ = ["SKIP_DIRS", "Sandbox", "SandboxResult"]
@@ -245,7 +246,9 @@ class Sandbox:
         argv = self.argv_for(command)
         timeout = self.timeout_s if timeout_s is None else timeout_s
         root = self.path.parent
-        full = [*self._isolation.prefix(root=root, source=self.source, cwd=self.path), *argv]
+        info_r, info_w = os.pipe() if self.variant != "none" else (-1, -1)
+        info = info_w if info_w >= 0 else None
+        full = [*self._isolation.prefix(root=root, source=self.source, cwd=self.path, info_fd=info), *argv]
         log_path = self.scratch / f"out-{time.monotonic_ns()}.log"
         start = time.monotonic()
         timed_out = False
@@ -259,23 +262,33 @@ class Sandbox:
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
+                    pass_fds=(info_w,) if info_w >= 0 else (),
                     preexec_fn=lambda: self._preexec(int(timeout) + 2),  # noqa: PLW1509
                 )
             except OSError as exc:
+                for fd in (info_r, info_w):
+                    if fd >= 0:
+                        os.close(fd)
                 return SandboxResult(
                     tuple(argv), 127, f"cannot run {argv[0]}: {exc.strerror or exc}", 0.0, False,
                     self.network_isolated, variant=self.variant,
                 )  # fmt: skip
+            init: int | None = None
+            if info_w >= 0:
+                os.close(info_w)
+                init = namespace_init(info_r)
             try:
                 returncode: int | None = proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 timed_out = True
-                _kill_group(proc.pid)
+                _kill_tree(proc, init)
                 returncode = proc.wait()
             finally:  # stragglers (and, under bwrap, the whole PID namespace), also on Ctrl-C
-                _kill_group(proc.pid)
+                _kill_tree(proc, init)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=5)
+                if init is not None:
+                    os.close(init)
         duration = time.monotonic() - start
         output = _tail(log_path)
         log_path.unlink(missing_ok=True)
@@ -292,9 +305,17 @@ class Sandbox:
         )  # fmt: skip
 
 
-def _kill_group(pid: int) -> None:
+def _kill_tree(proc: subprocess.Popen[bytes], init: int | None) -> None:
+    """SIGKILL to the sandbox's namespace init, then wait for bwrap: it exits only once every
+    process of the namespace is gone. Then SIGKILL to the launched process's session (bwrap,
+    or the command itself without isolation, and what it left in its process group)."""
+    if init is not None:
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(init, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _tail(path: Path) -> str:
