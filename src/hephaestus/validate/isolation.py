@@ -1,7 +1,7 @@
 """How sandboxed commands are confined: bubblewrap with every namespace and no capabilities.
 
-Fed by the Sandbox (its temporary root and the original repository); feeds it the argv prefix
-that wraps each command, or SandboxUnavailable when no isolating variant works here.
+Fed by the Sandbox (its temporary root, the original repository, extra env); feeds it the argv
+prefix and scrubbed environment of each command, or SandboxUnavailable when nothing isolates.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,10 +30,12 @@ __all__ = [
     "die_with_parent",
     "isolation_available",
     "namespace_init",
+    "scrubbed_env",
 ]
 
 Variant = Literal["bwrap", "none"]
 _SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin")
+_SECRET_HINTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH")
 _NOBODY = 65534
 _PR_SET_PDEATHSIG = 1
 # Directories whose contents a test must not see: other users' and the caller's files,
@@ -79,6 +82,29 @@ class Isolation:
 def _under(path: Path, dirs: list[Path]) -> bool:
     """Whether `path` is one of `dirs` or inside one of them."""
     return any(d == path or d in path.parents for d in dirs)
+
+
+def scrubbed_env(home: Path, tmp: Path, extra: Mapping[str, str] | None) -> dict[str, str]:
+    """The whole environment of a sandboxed command: no secrets of this process, ever."""
+    exe_dir = str(Path(sys.executable).parent)
+    parts = [exe_dir, *os.environ.get("PATH", os.pathsep.join(_SYSTEM_PATH)).split(os.pathsep)]
+    path = os.pathsep.join(dict.fromkeys(p for p in parts if p))
+    env = {
+        "PATH": path,
+        "HOME": str(home),
+        "TMPDIR": str(tmp),
+        "LANG": os.environ.get("LANG", "C.UTF-8"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "GIT_CEILING_DIRECTORIES": str(home.parent),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    for key, value in (extra or {}).items():
+        upper = key.upper()
+        if upper.startswith("HEPHAESTUS_") or any(hint in upper for hint in _SECRET_HINTS):
+            raise ValueError(f"refusing to pass {key} into the sandbox")
+        env[key] = value
+    return env
 
 
 def _interpreter_dirs() -> list[Path]:

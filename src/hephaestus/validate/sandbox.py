@@ -16,7 +16,6 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -33,6 +32,7 @@ from hephaestus.validate.isolation import (
     die_with_parent,
     isolation_available,
     namespace_init,
+    scrubbed_env,
 )
 
 __all__ = ["SKIP_DIRS", "Sandbox", "SandboxResult"]
@@ -44,11 +44,9 @@ SKIP_DIRS = frozenset(
     | {".ruff_cache", ".tox", ".nox"}
 )
 _SHELL_CHARS = frozenset("|&;<>()$`\\\"'*?[]#~=%!{}\n")
-_SECRET_HINTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH")
 _OUTPUT_TAIL = 64 * 1024
 _FSIZE_LIMIT = 1024 * 1024 * 1024
 _MEMORY_MARKERS = ("MemoryError", "Cannot allocate memory", "std::bad_alloc", "out of memory")
-_SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin")
 
 Limit = Literal["timeout", "cpu", "memory"]
 
@@ -87,28 +85,6 @@ def _walk(root: Path) -> Iterator[Path]:
         dirnames[:] = keep
         for name in sorted(filenames):
             yield (here / name).relative_to(root)
-
-
-def _scrubbed_env(home: Path, tmp: Path, extra: Mapping[str, str] | None) -> dict[str, str]:
-    exe_dir = str(Path(sys.executable).parent)
-    parts = [exe_dir, *os.environ.get("PATH", os.pathsep.join(_SYSTEM_PATH)).split(os.pathsep)]
-    path = os.pathsep.join(dict.fromkeys(p for p in parts if p))
-    env = {
-        "PATH": path,
-        "HOME": str(home),
-        "TMPDIR": str(tmp),
-        "LANG": os.environ.get("LANG", "C.UTF-8"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONHASHSEED": "0",
-        "GIT_CEILING_DIRECTORIES": str(home.parent),
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    for key, value in (extra or {}).items():
-        upper = key.upper()
-        if upper.startswith("HEPHAESTUS_") or any(hint in upper for hint in _SECRET_HINTS):
-            raise ValueError(f"refusing to pass {key} into the sandbox")
-        env[key] = value
-    return env
 
 
 class Sandbox:
@@ -186,7 +162,7 @@ class Sandbox:
             for name in ("home", "tmp", "scratch"):
                 (self._root / name).mkdir()
             self.content_hash = self._copy()
-            self._env = _scrubbed_env(self._root / "home", self._root / "tmp", self._extra_env)
+            self._env = scrubbed_env(self._root / "home", self._root / "tmp", self._extra_env)
         except BaseException:
             self.close()
             raise
