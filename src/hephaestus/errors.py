@@ -7,6 +7,7 @@ errors to the dead-letter topic, retry Retryable ones with backoff, and stop on 
 from __future__ import annotations
 
 __all__ = [
+    "AccessDenied",
     "BackpressureError",
     "ConfigError",
     "HephaestusError",
@@ -26,6 +27,11 @@ class ConfigError(HephaestusError):
 
 class InputError(HephaestusError):
     """A user-supplied path or argument is unusable (missing log, bad repo); the CLI exits 2."""
+
+
+class AccessDenied(HephaestusError):
+    """A caller of the API or MCP server asked for something it may not do (403): run the tests
+    of a repository outside `api.allowed_repos`, or run any without a token."""
 
 
 class PermanentError(HephaestusError):

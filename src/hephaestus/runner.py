@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from hephaestus.bus import Bus
 from hephaestus.bus.local import LocalBus
 from hephaestus.collect import FileSource
+from hephaestus.collect.files import source_limits
 from hephaestus.errors import ConfigError, RetryableError
 from hephaestus.pipeline import Pipeline
 from hephaestus.process.noise_rules import NoiseRefresh
@@ -107,7 +108,7 @@ def run_pipeline(
             [Path(f) for f in settings.collect.files],
             follow=True,
             checkpoints=store,
-            max_record_lines=settings.collect.max_record_lines,
+            **source_limits(settings.collect),
             idle_flush_s=max(1.0, 2 * settings.collect.poll_interval_s),
         )
     # issues marked as noise in the store: suppressed by detection, reloaded while running

@@ -8,15 +8,15 @@ Fed by settings and paths; drives collect -> process -> analyze -> repair -> val
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from hephaestus.bus.local import LocalBus
 from hephaestus.collect import FileSource
-from hephaestus.collect.files import validate_log_path
-from hephaestus.errors import InputError
+from hephaestus.collect.files import source_limits, validate_log_path
+from hephaestus.errors import AccessDenied, InputError
 from hephaestus.pipeline import Pipeline
 from hephaestus.process.masking import Masker
 from hephaestus.process.noise_rules import MIN_LITERAL_CHARS, NoiseFeedback, template_pattern
@@ -30,6 +30,7 @@ __all__ = [
     "AnalysisReport",
     "IssueReport",
     "Progress",
+    "allowed_repo",
     "analyze_logs",
     "failing_test_output",
     "issue_report",
@@ -108,6 +109,17 @@ def check_repo(repo: Path) -> Path:
     return repo.resolve()
 
 
+def allowed_repo(repo: Path, roots: Iterable[str | Path]) -> Path:
+    """`repo` resolved (symlinks too) when it lies under one of `roots`, else AccessDenied: a
+    client of the API or MCP server may only have tests run in repositories the operator named."""
+    resolved = check_repo(repo)
+    for root in roots:
+        base = Path(root).resolve()
+        if resolved == base or base in resolved.parents:
+            return resolved
+    raise AccessDenied(f"repository {repo} is not under api.allowed_repos; the server's operator must add it")
+
+
 _PYTEST_MARKERS = ("short test summary info", "test session starts", "FAILED ", "_____ test")
 
 
@@ -132,10 +144,11 @@ def solve(
     from hephaestus.validate import Validator, solve_offline  # noqa: PLC0415
 
     conf = settings.repair
-    validator = Validator(
-        test_cmd=test_cmd or conf.test_cmd, timeout_s=conf.timeout_s, memory_mb=conf.memory_mb
-    )
-    prober = Prober(test_cmd=validator.test_cmd, timeout_s=conf.timeout_s, memory_mb=conf.memory_mb)
+    validator = Validator.from_settings(conf, test_cmd=test_cmd)
+    prober = Prober(
+        test_cmd=validator.test_cmd, timeout_s=conf.timeout_s, memory_mb=conf.memory_mb,
+        require_isolation=not conf.allow_unisolated,
+    )  # fmt: skip
     failing = failing_test_output(issue)
     evidence = investigate(failing, repo, prober=prober) if failing and conf.search else None
     if evidence is not None:
@@ -186,7 +199,7 @@ def analyze_logs(
     processor = Processor(settings=settings.process, application=settings.collect.application or None)
     processor.detector.set_noise_templates(store.noise_templates())  # issues marked as noise
     pipeline = Pipeline(bus=bus, store=store, processor=processor)
-    source = FileSource(paths, follow=False, max_record_lines=settings.collect.max_record_lines)
+    source = FileSource(paths, follow=False, **source_limits(settings.collect))
     source.start()
     total_bytes = sum(p.stat().st_size for p in paths)
     if progress:
@@ -212,6 +225,8 @@ def analyze_logs(
         "bytes": source.bytes_read,
         **pipeline.stats.as_dict(),
         "issues": len(issues),
+        "truncated_lines": source.truncated_lines,
+        "warnings": source.warnings,
         "solutions_validated": sum(1 for r in reports if r.solution and r.solution.status == "validated"),
         "solutions_plausible": sum(1 for r in reports if r.solution and r.solution.status == "plausible"),
         "dead_letter_reasons": sorted({d["reason"] for d in dead})[:10],

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from hephaestus.errors import ConfigError
 
 __all__ = [
+    "ApiSettings",
     "BusSettings",
     "CollectSettings",
     "KafkaSettings",
@@ -81,12 +82,17 @@ class CollectSettings(_Section):
     application: str = ""
     poll_interval_s: float = Field(default=0.5, gt=0)
     max_record_lines: int = Field(default=500, ge=1)
+    max_line_kb: int = Field(
+        default=64, ge=1, description="longer lines keep this much plus a truncation marker"
+    )
+    max_decompressed_mb: int = Field(default=1024, ge=1, description="a gzip file is read up to this size")
 
 
 class ProcessSettings(_Section):
     log_format: str | None = Field(default=None, description="LogPAI-style header pattern; None = detect")
     rules_file: str | None = None
     similarity_threshold: float = Field(default=0.5, gt=0, le=1)
+    redact_secrets: bool = Field(default=True, description="replace secrets in log records at ingest")
 
 
 class RepairSettings(_Section):
@@ -98,6 +104,19 @@ class RepairSettings(_Section):
     search_budget_s: float = Field(default=60.0, gt=0, description="time box of the test-driven search")
     max_candidates: int = Field(default=300, ge=1, description="operator edits screened per issue")
     max_validations: int = Field(default=6, ge=1, description="candidates given full validation per issue")
+    allow_unisolated: bool = Field(
+        default=False,
+        description="run tests unconfined when no isolating sandbox (bubblewrap) works;"
+        " off = such fixes stay unvalidated",
+    )
+
+
+class ApiSettings(_Section):
+    allowed_repos: tuple[str, ...] = Field(
+        default=(),
+        description="roots under which API/MCP callers may name a repo to run tests in; none = no repo",
+    )
+    max_body_kb: int = Field(default=1024, ge=1, description="larger HTTP request bodies get 413")
 
 
 class ModelsSettings(_Section):
@@ -130,6 +149,7 @@ class Settings(BaseSettings):
     process: ProcessSettings = ProcessSettings()
     repair: RepairSettings = RepairSettings()
     models: ModelsSettings = ModelsSettings()
+    api: ApiSettings = ApiSettings()
 
     @classmethod
     def settings_customise_sources(

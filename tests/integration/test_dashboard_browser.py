@@ -72,7 +72,8 @@ def _require_browser() -> tuple[Any, str]:
 def server(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     """(base URL, data dir, repo copy) of a running `hephaestus serve --token`."""
     data = tmp_path / "data"
-    env = child_env(tmp_path, HEPHAESTUS_DATA_DIR=str(data))
+    # the repo copy lives under tmp_path: the server may run its tests (docs/api.md)
+    env = child_env(tmp_path, HEPHAESTUS_DATA_DIR=str(data), HEPHAESTUS_API__ALLOWED_REPOS=f'["{tmp_path}"]')
     port = _free_port()
     proc = subprocess.Popen(
         [

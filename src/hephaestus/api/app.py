@@ -22,8 +22,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hephaestus import __version__
 from hephaestus.api.routes import ApiError, api_router
-from hephaestus.api.security import BearerAuth, HostCheck, SecurityHeaders
-from hephaestus.errors import HephaestusError, InputError, RetryableError
+from hephaestus.api.security import BearerAuth, BodyLimit, HostCheck, SecurityHeaders
+from hephaestus.errors import AccessDenied, HephaestusError, InputError, RetryableError
 from hephaestus.service import open_store
 from hephaestus.settings import Settings
 
@@ -74,6 +74,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def on_hephaestus(_request: Request, exc: Exception) -> JSONResponse:
         if isinstance(exc, InputError):
             return _error(400, str(exc))
+        if isinstance(exc, AccessDenied):
+            return _error(403, str(exc))
         if isinstance(exc, RetryableError):
             return _error(503, "the store is busy, retry shortly")
         _log.error("request failed: %s", exc)
@@ -121,7 +123,7 @@ def create_app(
     )
     app.state.store = store
     _install_error_handlers(app)
-    app.include_router(api_router(settings, store))
+    app.include_router(api_router(settings, store, token=token or None))
 
     @app.get("/healthz", tags=["meta"], summary="Liveness and store check")
     def healthz() -> dict[str, object]:
@@ -139,6 +141,7 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # outermost first: headers on every answer, then Host, then the token before any route
+    app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_kb * 1024)
     app.add_middleware(BearerAuth, token=token or None)
     app.add_middleware(HostCheck, allowed=allowed_hosts)
     app.add_middleware(SecurityHeaders)

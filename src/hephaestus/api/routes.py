@@ -19,7 +19,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hephaestus.errors import InputError
 from hephaestus.records import Issue
-from hephaestus.service import IssueReport, analyze_logs, issue_report, mark_noise, record_feedback
+from hephaestus.service import (
+    IssueReport,
+    allowed_repo,
+    analyze_logs,
+    check_repo,
+    issue_report,
+    mark_noise,
+    record_feedback,
+)
 from hephaestus.settings import Settings
 from hephaestus.store import Store
 
@@ -121,8 +129,9 @@ def _report(store: Store, issue: Issue) -> IssueReport:
     return issue_report(store, issue)
 
 
-def api_router(settings: Settings, store: Store) -> APIRouter:
-    """The /api routes over `store` (reads) and the service use cases (writes, analysis)."""
+def api_router(settings: Settings, store: Store, *, token: str | None = None) -> APIRouter:
+    """The /api routes over `store` (reads) and the service use cases (writes, analysis);
+    analysis that runs a repository's tests needs `token` and a repo under api.allowed_repos."""
     router = APIRouter(prefix="/api")
     analyses = anyio.CapacityLimiter(1)  # one analysis at a time: it is CPU and disk bound
 
@@ -165,6 +174,11 @@ def api_router(settings: Settings, store: Store) -> APIRouter:
         kept in the store; with `repo` and `fix`, fixes are validated on a throwaway copy."""
         paths = [_server_path(p, "log path") for p in body.paths]
         repo = _server_path(body.repo, "repo") if body.repo is not None else None
+        if repo is not None and body.fix and settings.repair.enabled:  # the repo's tests would run
+            repo = check_repo(repo)
+            if not token:
+                raise ApiError(403, "running a repository's tests needs a server started with a token")
+            repo = allowed_repo(repo, settings.api.allowed_repos)
 
         def run() -> dict[str, Any]:
             return analyze_logs(paths, settings=settings, repo=repo, fix=body.fix).as_json()

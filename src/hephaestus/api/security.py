@@ -21,6 +21,7 @@ __all__ = [
     "CONTENT_SECURITY_POLICY",
     "TOKEN_ENV",
     "BearerAuth",
+    "BodyLimit",
     "HostCheck",
     "SecurityHeaders",
     "is_api_path",
@@ -73,6 +74,48 @@ async def json_error(
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+class BodyLimit:
+    """A request body over `max_bytes` gets 413 before any route sees it: a declared
+    Content-Length is checked first, a streamed body is counted and never held beyond the cap."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        too_big = f"request body larger than {self.max_bytes} bytes"
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await json_error(send, 413, too_big)
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await json_error(send, 413, too_big)
+                return
+            chunks.append(chunk)
+            more = bool(message.get("more_body"))
+        whole: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # after the body: wait for the disconnect
+            replayed = True
+            return whole
+
+        await self.app(scope, replay, send)
 
 
 class BearerAuth:

@@ -7,7 +7,9 @@ exit 2 with one line on stderr, never a traceback.
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
+import threading
 from typing import Any
 
 import click
@@ -95,8 +97,23 @@ def cli() -> None:
     """
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C does: sandboxes kill their process trees and delete their copies."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point: maps user errors to exit code 2 with one line on stderr."""
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)  # commands with their own handler replace it
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> Any:
     try:
         return cli.main(args=argv, prog_name="hephaestus", standalone_mode=False)
     except click.exceptions.Abort:

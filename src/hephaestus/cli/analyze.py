@@ -77,6 +77,8 @@ def analyze_command(
         report = analyze_logs(
             list(logs), settings=settings, repo=repo, test_cmd=test_cmd, fix=not no_fix, progress=progress
         )
+    for warning in report.stats.get("warnings", ()):
+        click.echo(f"hephaestus: warning: {warning}", err=True)
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2))
     else:

@@ -51,4 +51,7 @@ def mcp_command(
         repo=Path(repo) if repo else None,
         test_cmd=test_cmd,
     )
-    serve(build_server(deps), transport=transport, host=host, port=port, token=token)
+    serve(
+        build_server(deps), transport=transport, host=host, port=port, token=token,
+        max_body=settings.api.max_body_kb * 1024,
+    )  # fmt: skip

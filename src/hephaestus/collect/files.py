@@ -1,30 +1,40 @@
 """FileSource: reads and follows log files, assembling multi-line records (stack traces).
 
-Fed by files on disk (plain, gzip, JSON lines; rotation and truncation detected); feeds
-(RawLog, origin) items to the runner, which produces them and then calls `commit()`.
+Fed by regular files on disk (plain, gzip read once, JSON lines; rotation and truncation
+detected; lines and decompressed size capped); feeds (RawLog, origin) items to the runner.
 """
 
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 import socket
+import stat
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Protocol, cast
+from typing import IO, TYPE_CHECKING, Protocol, TypedDict, cast
 
 from hephaestus.errors import InputError
 from hephaestus.process.multiline import Assembled, MultilineAssembler
 from hephaestus.records import RawLog
 from hephaestus.stages import Source
 
-__all__ = ["Checkpoints", "FileSource", "SourceItem"]
+if TYPE_CHECKING:
+    from hephaestus.settings import CollectSettings
+
+__all__ = ["Checkpoints", "FileSource", "SourceItem", "source_limits", "validate_log_path"]
+
+log = logging.getLogger(__name__)
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK_LINES = 5000
+_GZIP_DAMAGE = (EOFError, gzip.BadGzipFile, zlib.error)
+_SHOWN_PATH = 200  # characters of an unusable path quoted in an error
 
 
 class Checkpoints(Protocol):
@@ -54,6 +64,7 @@ class _FileState:
     starts: dict[int, int] = field(default_factory=dict)
     idle_since: float | None = None
     done: bool = False
+    handle: IO[bytes] | None = None  # a gzip stream stays open: it is decompressed once
 
 
 def _identity(path: Path) -> str:
@@ -62,13 +73,60 @@ def _identity(path: Path) -> str:
 
 
 def validate_log_path(path: Path) -> None:
-    """Raise InputError with a one-line reason unless `path` is a readable regular file."""
-    if not path.exists():
-        raise InputError(f"log file not found: {path}")
-    if path.is_dir():
-        raise InputError(f"log path is a directory, not a file: {path}")
-    if not os.access(path, os.R_OK):
-        raise InputError(f"log file is not readable: {path}")
+    """Raise InputError with a one-line reason unless `path` is a readable regular file
+    (FIFOs, devices, sockets and directories are refused: they can block or never end)."""
+    shown = str(path) if len(str(path)) <= _SHOWN_PATH else f"{str(path)[:_SHOWN_PATH]}..."
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InputError(f"log file not found: {shown}") from None
+    except OSError as exc:  # ENAMETOOLONG, EACCES on a parent, ELOOP, ...
+        raise InputError(f"cannot read log file {shown}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"log path is a directory, not a file: {shown}")
+    if not stat.S_ISREG(mode):
+        raise InputError(f"log path is not a regular file (FIFO, device or socket): {shown}")
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+    except OSError as exc:
+        raise InputError(f"cannot read log file {shown}: {exc.strerror or exc}") from None
+
+
+class SourceLimits(TypedDict):
+    max_record_lines: int
+    max_line_bytes: int
+    max_decompressed_bytes: int
+
+
+def source_limits(collect: CollectSettings) -> SourceLimits:
+    """FileSource's record, line and decompressed-size caps from `collect.*`."""
+    return {
+        "max_record_lines": collect.max_record_lines,
+        "max_line_bytes": collect.max_line_kb * 1024,
+        "max_decompressed_bytes": collect.max_decompressed_mb * 1024 * 1024,
+    }
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _read_line(fh: IO[bytes], cap: int, budget: int) -> tuple[bytes, int]:
+    """One line, at most `cap` bytes of it kept, and its real length; the rest of an over-long
+    line is skipped `cap` bytes at a time (never held), but never beyond `budget` bytes."""
+    line = fh.readline(cap)
+    if len(line) < cap or line.endswith(b"\n"):
+        return line, len(line)
+    total = len(line)
+    while total < budget:
+        more = fh.readline(cap)
+        total += len(more)
+        if not more or more.endswith(b"\n"):
+            break
+    return line, total
 
 
 class FileSource(Source[SourceItem]):
@@ -83,6 +141,8 @@ class FileSource(Source[SourceItem]):
         follow: bool = False,
         checkpoints: Checkpoints | None = None,
         max_record_lines: int = 500,
+        max_line_bytes: int = 64 * 1024,
+        max_decompressed_bytes: int = 1024 * 1024 * 1024,
         idle_flush_s: float = 1.0,
         host: str | None = None,
     ) -> None:
@@ -93,8 +153,12 @@ class FileSource(Source[SourceItem]):
         self.max_record_lines = max_record_lines
         self.idle_flush_s = idle_flush_s
         self.host = host or socket.gethostname()
+        self.max_line_bytes = max_line_bytes
+        self.max_decompressed_bytes = max_decompressed_bytes
         self._files: dict[Path, _FileState] = {}
         self.bytes_read = 0
+        self.truncated_lines = 0
+        self.warnings: list[str] = []  # one line per file read only in part (damaged or capped gzip)
 
     def start(self) -> None:
         super().start()
@@ -125,7 +189,9 @@ class FileSource(Source[SourceItem]):
     def read(self) -> Iterator[SourceItem]:
         for path in self.paths:
             state = self._files.get(path)
-            if path.exists() and (state is None or self._rotated(state)):
+            if state is None and not _is_regular(path):
+                continue  # not there yet (followed), or a FIFO/device that would block or never end
+            if state is None or (self.follow and self._rotated(state)):
                 state = self._files[path] = self._open_state(path)
             if state is None or state.done:
                 continue
@@ -140,30 +206,45 @@ class FileSource(Source[SourceItem]):
         return identity != state.identity or (not state.gz and size < state.position)
 
     def _read_file(self, state: _FileState) -> Iterator[SourceItem]:
-        got_data = False
-        with self._open(state) as fh:
-            if not state.gz:
-                fh.seek(state.position)
-            elif state.position:
-                fh.seek(state.position)  # gzip seeks by decompressing: correct, just slower
+        got_data = keep = False
+        fh = state.handle or self._open(state)
+        try:
+            if not state.gz or state.handle is None:
+                fh.seek(state.position)  # a reopened gzip seeks by decompressing: only after a restart
             for _ in range(_CHUNK_LINES):
-                line = fh.readline()
+                budget = self.max_decompressed_bytes - state.position if state.gz else 1 << 62
+                if budget <= 0:
+                    self._warn(state, f"stopped after {state.position} decompressed bytes (the cap)")
+                    break
+                try:
+                    line, size = _read_line(fh, self.max_line_bytes, budget)
+                except _GZIP_DAMAGE as exc:
+                    self._warn(state, f"gzip data damaged or cut after {state.position} bytes ({exc})")
+                    break
                 if not line:
                     break
-                if not line.endswith(b"\n") and self.follow and not state.gz:
+                if not line.endswith(b"\n") and size == len(line) and self.follow and not state.gz:
                     break  # a line still being written: wait for its newline
                 got_data = True
                 state.line_no += 1
                 state.starts[state.line_no] = state.position
-                state.position += len(line)
+                state.position += size
                 state.ends[state.line_no] = state.position
-                self.bytes_read += len(line)
+                self.bytes_read += size
                 text = line.decode("utf-8", errors="replace").rstrip("\r\n")
+                if size > len(line):
+                    self.truncated_lines += 1
+                    text += f" [... {size - len(line)} more bytes truncated]"
                 for record in state.assembler.feed(text, line_no=state.line_no):
                     yield self._emit(state, record)
             else:
                 state.idle_since = time.monotonic()  # more lines are waiting: the next read() continues
+                keep = state.gz
                 return
+        finally:
+            state.handle = fh if keep else None
+            if not keep:
+                fh.close()
         now = time.monotonic()
         if got_data:
             state.idle_since = now
@@ -174,6 +255,11 @@ class FileSource(Source[SourceItem]):
             state.idle_since = None
         if finished:
             state.done = True
+
+    def _warn(self, state: _FileState, what: str) -> None:
+        message = f"{state.path}: {what}; the part before was processed"
+        log.warning("%s", message)
+        self.warnings.append(message)
 
     def _open(self, state: _FileState) -> IO[bytes]:
         if state.gz:

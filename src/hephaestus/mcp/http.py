@@ -47,17 +47,21 @@ class BearerAuth:
         await self.app(scope, receive, send)
 
 
-def http_app(server: MCPServer, *, token: str, host: str = "127.0.0.1") -> ASGIApp:
-    """The Streamable HTTP app at /mcp, wrapped in BearerAuth."""
-    return BearerAuth(server.streamable_http_app(host=host), token=token)
+def http_app(server: MCPServer, *, token: str, host: str = "127.0.0.1", max_body: int = 1 << 20) -> ASGIApp:
+    """The Streamable HTTP app at /mcp behind BearerAuth, then BodyLimit (413 beyond `max_body`)."""
+    from hephaestus.api.security import BodyLimit  # noqa: PLC0415 - FastAPI only for HTTP
+
+    return BearerAuth(BodyLimit(server.streamable_http_app(host=host), max_bytes=max_body), token=token)
 
 
-def serve(server: MCPServer, *, transport: str, host: str, port: int, token: str | None) -> None:
+def serve(
+    server: MCPServer, *, transport: str, host: str, port: int, token: str | None, max_body: int = 1 << 20
+) -> None:
     """Block serving `server` over stdio or HTTP until interrupted."""
     if transport == "stdio":
         server.run("stdio")
         return
     import uvicorn  # noqa: PLC0415
 
-    app: Any = http_app(server, token=token or "", host=host)
+    app: Any = http_app(server, token=token or "", host=host, max_body=max_body)
     uvicorn.run(app, host=host, port=port, log_level="warning")

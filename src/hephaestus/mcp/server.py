@@ -14,11 +14,12 @@ import anyio.to_thread
 import mcp_types as types
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Resolve, Sample
+from mcp.server.mcpserver.exceptions import ToolError
 from sqlalchemy import or_, select
 
 from hephaestus.errors import HephaestusError, InputError
 from hephaestus.records import Issue
-from hephaestus.service import check_repo, issue_report, mark_noise, open_store, record_feedback
+from hephaestus.service import allowed_repo, check_repo, issue_report, mark_noise, open_store, record_feedback
 from hephaestus.settings import Settings
 from hephaestus.solve.composer import Composer
 from hephaestus.solve.config import role_prompt_id
@@ -26,9 +27,10 @@ from hephaestus.solve.parse import parse_patch
 from hephaestus.solve.prompts import build_context, render
 from hephaestus.store.models import IssueRow, LogRow
 
-__all__ = ["ServerDeps", "build_server"]
+__all__ = ["MAX_LIMIT", "ServerDeps", "build_server"]
 
 _SAMPLING_ROLE = "logic-fixer"
+MAX_LIMIT = 1000
 
 
 @dataclass
@@ -41,12 +43,21 @@ class ServerDeps:
     test_cmd: str | None = None
 
     def repo_dir(self, repo: str | None) -> Path:
-        chosen = (
-            Path(repo) if repo else self.repo or (Path(self.settings.repo) if self.settings.repo else None)
-        )
-        if chosen is None:
+        """The server's own repository, or `repo` from the client when it lies under
+        api.allowed_repos (or under the server's repository): its code is read and tested."""
+        default = self.repo or (Path(self.settings.repo) if self.settings.repo else None)
+        if repo:
+            own = (default,) if default is not None else ()
+            return allowed_repo(Path(repo), (*self.settings.api.allowed_repos, *own))
+        if default is None:
             raise InputError("no repository: pass `repo` or start the server with --repo")
-        return check_repo(chosen)
+        return check_repo(default)
+
+
+def _limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ToolError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    return limit
 
 
 def _issue_json(issue: Issue) -> dict[str, Any]:
@@ -130,16 +141,15 @@ def _validate(deps: ServerDeps, issue_id: str, repo: str | None, patch: str | No
     from hephaestus.validate import Validator, solve_offline  # noqa: PLC0415
 
     repo_dir = deps.repo_dir(repo)
-    s = deps.settings.repair
-    validator = Validator(test_cmd=deps.test_cmd or s.test_cmd, timeout_s=s.timeout_s, memory_mb=s.memory_mb)
+    validator = Validator.from_settings(deps.settings.repair, test_cmd=deps.test_cmd)
     if patch is not None:
         return {"issue": issue_id, "validation": validator.validate(repo_dir, patch).model_dump(mode="json")}
     store = open_store(deps.settings)
     try:
         issue = store.issue(issue_id)
         solution, diagnosis = solve_offline(
-            issue, repo_dir, engine=deps.composer, validator=validator, max_validations=s.max_validations,
-            repair_rounds=deps.settings.models.repair_rounds,
+            issue, repo_dir, engine=deps.composer, validator=validator,
+            max_validations=deps.settings.repair.max_validations, repair_rounds=deps.settings.models.repair_rounds,
         )  # fmt: skip
         if solution is not None:
             store.save_solution(solution)
@@ -180,7 +190,10 @@ def build_server(deps: ServerDeps) -> MCPServer:
     )
 
     async def thread(fn: Any, *args: Any) -> Any:
-        return await anyio.to_thread.run_sync(fn, *args)
+        try:
+            return await anyio.to_thread.run_sync(fn, *args)
+        except HephaestusError as exc:  # our own one-line reason reaches the client
+            raise ToolError(str(exc)) from exc
 
     @server.tool()
     async def list_issues(
@@ -188,10 +201,12 @@ def build_server(deps: ServerDeps) -> MCPServer:
     ) -> str:
         """Issues in the store, newest first (those marked as noise only with status="ignored")."""
 
+        bounded = _limit(limit)
+
         def run() -> list[dict[str, Any]]:
             store = open_store(deps.settings)
             try:
-                return [_issue_json(i) for i in store.issues(status=status, limit=limit, hide_ignored=True)]
+                return [_issue_json(i) for i in store.issues(status=status, limit=bounded, hide_ignored=True)]
             finally:
                 store.close()
 
@@ -205,7 +220,7 @@ def build_server(deps: ServerDeps) -> MCPServer:
     @server.tool()
     async def search_logs(query: str, limit: int = 20) -> str:
         """Stored log lines and issues whose text contains `query` (case-insensitive)."""
-        return json.dumps(await thread(_search, deps, query, limit))
+        return json.dumps(await thread(_search, deps, query, _limit(limit)))
 
     def sample_if_asked(issue_id: str, use_sampling: bool = False, repo: str | None = None) -> Sample | None:
         return _sampling_request(deps, issue_id, repo) if use_sampling else None

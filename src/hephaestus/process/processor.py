@@ -18,6 +18,7 @@ from hephaestus.process.formats import ParsedLine
 from hephaestus.process.stacktrace import ParsedTrace
 from hephaestus.process.templates import TemplateMiner
 from hephaestus.records import ErrorEvent, RawLog, StructuredLog
+from hephaestus.redact import redact
 from hephaestus.settings import ProcessSettings
 from hephaestus.stages import Transform
 
@@ -88,6 +89,8 @@ class Processor(Analyser, Transform[RawLog, Processed]):
         return [out]
 
     def _process(self, item: RawLog, message: str, origin: str | None) -> Processed:
+        if self.settings.redact_secrets:  # before anything is parsed, stored, served or prompted
+            message = redact(message).text
         a = self.analyse(message, level_hint=item.level, when=item.timestamp)
         structured = self._structured(
             item, a.parsed, a.trace, a.level, origin=origin, parse_error=a.parse_error

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from hephaestus.redact import redact
 from hephaestus.repair.localize import Suspect, rank_suspects
 from hephaestus.repair.locate import is_test_path
 from hephaestus.repair.probe import FrameValues, Prober, failing_test_ids
 from hephaestus.repair.pysource import PySource
-from hephaestus.solve.redact import redact
+from hephaestus.validate.isolation import SandboxUnavailable
 
 __all__ = ["Evidence", "SourceCache", "investigate"]
 
@@ -124,7 +125,10 @@ def investigate(
     files = tuple(f for f in files if _safe_test_file(repo, f))
     if not named or not files:
         return None
-    spectrum = prober.spectrum(repo, files, named)
+    try:
+        spectrum = prober.spectrum(repo, files, named)
+    except SandboxUnavailable as exc:  # tests are never run unconfined unless the user opted in
+        return Evidence(named, files, False, f"not run: {exc}", (), ())
     if spectrum is None:
         return Evidence(named, files, False, "the tests could not be run in the sandbox", (), ())
     failing = tuple(t for t in named if spectrum.outcomes.get(t) == "failed")

@@ -105,6 +105,7 @@ class Prober:
         timeout_s: float = 120.0,
         memory_mb: int = 2048,
         isolate_network: bool = True,
+        require_isolation: bool = True,
         test_timeout_s: float = 10.0,
     ) -> None:
         self.test_cmd = test_cmd
@@ -112,6 +113,7 @@ class Prober:
         self.test_timeout_s = test_timeout_s  # one test (spectrum) or one candidate's tests (screening)
         self.memory_mb = memory_mb
         self.isolate_network = isolate_network
+        self.require_isolation = require_isolation
 
     def _run(
         self, repo: Path, files: Sequence[str], cfg: dict[str, Any], timeout_s: float

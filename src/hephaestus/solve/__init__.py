@@ -7,6 +7,7 @@ Candidates through Composer.propose (the EngineLike API).
 
 from __future__ import annotations
 
+from hephaestus.redact import redact
 from hephaestus.solve.composer import Artefact, Composer, Composition, RoleOutcome
 from hephaestus.solve.config import RolesConfig, load_roles, resolve_endpoints
 from hephaestus.solve.plan import Plan, Stage, build_plan
@@ -18,7 +19,6 @@ from hephaestus.solve.providers import (
     OpenAIProvider,
     Provider,
 )
-from hephaestus.solve.redact import redact
 from hephaestus.solve.resilience import (
     CircuitBreaker,
     CircuitOpenError,

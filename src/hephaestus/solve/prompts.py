@@ -15,8 +15,8 @@ from typing import Any
 
 from hephaestus.errors import ConfigError
 from hephaestus.records import Issue
+from hephaestus.redact import redact
 from hephaestus.repair.locate import locate, repo_files
-from hephaestus.solve.redact import redact
 
 __all__ = ["TEMPLATES", "IssueContext", "build_context", "fence", "render"]
 

@@ -7,8 +7,9 @@ Validator.validate); feeds records.Validation / records.Solution to analyze and 
 from __future__ import annotations
 
 from hephaestus.validate.feedback import FeedbackPort, MemoryFeedback, acceptance_weight
+from hephaestus.validate.isolation import SandboxUnavailable, isolation_available
 from hephaestus.validate.outcomes import TestRun
-from hephaestus.validate.sandbox import Sandbox, SandboxResult, network_isolation_available
+from hephaestus.validate.sandbox import Sandbox, SandboxResult
 from hephaestus.validate.solve import CandidateLike, EngineLike, rank_key, score, solve_offline
 from hephaestus.validate.validator import Validator
 
@@ -19,10 +20,11 @@ __all__ = [
     "MemoryFeedback",
     "Sandbox",
     "SandboxResult",
+    "SandboxUnavailable",
     "TestRun",
     "Validator",
     "acceptance_weight",
-    "network_isolation_available",
+    "isolation_available",
     "rank_key",
     "score",
     "solve_offline",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import resource
 import shlex
@@ -15,30 +16,37 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
 from hephaestus.errors import InputError
+from hephaestus.validate.isolation import (
+    Isolation,
+    SandboxUnavailable,
+    Variant,
+    die_with_parent,
+    isolation_available,
+    namespace_init,
+    scrubbed_env,
+)
 
-__all__ = ["SKIP_DIRS", "Isolation", "Sandbox", "SandboxResult", "network_isolation_available"]
+__all__ = ["SKIP_DIRS", "Sandbox", "SandboxResult"]
+
+log = logging.getLogger(__name__)
 
 SKIP_DIRS = frozenset(
     {".git", ".venv", "venv", "node_modules", "__pycache__", ".hephaestus", ".mypy_cache", ".pytest_cache"}
     | {".ruff_cache", ".tox", ".nox"}
 )
 _SHELL_CHARS = frozenset("|&;<>()$`\\\"'*?[]#~=%!{}\n")
-_SECRET_HINTS = ("KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH")
 _OUTPUT_TAIL = 64 * 1024
 _FSIZE_LIMIT = 1024 * 1024 * 1024
 _MEMORY_MARKERS = ("MemoryError", "Cannot allocate memory", "std::bad_alloc", "out of memory")
-_SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin")
 
 Limit = Literal["timeout", "cpu", "memory"]
 
@@ -55,55 +63,11 @@ class SandboxResult:
     network_isolated: bool
     limit: Limit | None = None
     source_protected: bool = False
+    variant: Variant = "none"
 
     @property
     def ok(self) -> bool:
         return self.returncode == 0 and not self.timed_out
-
-
-@dataclass(frozen=True)
-class Isolation:
-    """How commands are wrapped: the `unshare` prefix, and whether it also gives a mount
-    namespace in which the original repository is bind-mounted read-only."""
-
-    prefix: tuple[str, ...]
-    protects_source: bool
-
-
-# In the new namespaces: make $1 (the original repo) read-only if asked, bring loopback up, exec.
-_WRAPPER = (
-    'if [ "$1" != - ]; then { mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1"; } 2>/dev/null'
-    ' || echo "hephaestus-sandbox: warning: could not make $1 read-only" >&2; fi; shift;'
-    ' ip link set lo up 2>/dev/null; exec "$@"'
-)
-
-
-@cache
-def network_isolation_available() -> Isolation | None:
-    """The strongest `unshare` wrapping that works here (probed once), or None."""
-    exe = shutil.which("unshare") or shutil.which("unshare", path=os.pathsep.join(_SYSTEM_PATH))
-    if exe is None:
-        return None
-    user = ("--user", "--map-root-user")
-    probe_dir = tempfile.mkdtemp(prefix="hephaestus-probe-")
-    try:
-        for prefix, mount in (
-            ((exe, "--net", "--mount"), True),
-            ((exe, *user, "--net", "--mount"), True),
-            ((exe, "--net"), False),
-            ((exe, *user, "--net"), False),
-        ):
-            check = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" "$1"'
-            argv = [*prefix, "sh", "-c", check, "sh", probe_dir] if mount else [*prefix, "true"]
-            try:
-                probe = subprocess.run(argv, capture_output=True, timeout=10, check=False)
-            except (OSError, subprocess.SubprocessError):
-                continue
-            if probe.returncode == 0:
-                return Isolation(prefix, mount)
-    finally:
-        os.rmdir(probe_dir)
-    return None
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -123,35 +87,15 @@ def _walk(root: Path) -> Iterator[Path]:
             yield (here / name).relative_to(root)
 
 
-def _scrubbed_env(home: Path, tmp: Path, extra: Mapping[str, str] | None) -> dict[str, str]:
-    exe_dir = str(Path(sys.executable).parent)
-    parts = [exe_dir, *os.environ.get("PATH", os.pathsep.join(_SYSTEM_PATH)).split(os.pathsep)]
-    path = os.pathsep.join(dict.fromkeys(p for p in parts if p))
-    env = {
-        "PATH": path,
-        "HOME": str(home),
-        "TMPDIR": str(tmp),
-        "LANG": os.environ.get("LANG", "C.UTF-8"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONHASHSEED": "0",
-        "GIT_CEILING_DIRECTORIES": str(home.parent),
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    for key, value in (extra or {}).items():
-        upper = key.upper()
-        if upper.startswith("HEPHAESTUS_") or any(hint in upper for hint in _SECRET_HINTS):
-            raise ValueError(f"refusing to pass {key} into the sandbox")
-        env[key] = value
-    return env
-
-
 class Sandbox:
     """A copy of `repo` in a fresh temporary directory; use as a context manager.
 
     Commands run with cwd = the copy, a scrubbed environment, rlimits on CPU time, address
-    space and file size, a process group killed on timeout, and (where `unshare` works) no
-    network and a read-only view of the original repository. `network_isolated` and
-    `source_protected` say whether those last two held.
+    space and file size, and, under bubblewrap, in fresh user/PID/network namespaces with no
+    capabilities, a read-only root and the original repository hidden; the whole process tree
+    is killed on timeout, on an exception (Ctrl-C) and when this process dies. Without a
+    working bubblewrap, SandboxUnavailable is raised unless `require_isolation=False` (or
+    `isolate_network=False`, the explicit opt-out) lets commands run unconfined.
     """
 
     def __init__(
@@ -161,6 +105,7 @@ class Sandbox:
         timeout_s: float = 120.0,
         memory_mb: int = 2048,
         isolate_network: bool = True,
+        require_isolation: bool = True,
         env: Mapping[str, str] | None = None,
     ) -> None:
         self.source = Path(repo).resolve()
@@ -169,19 +114,33 @@ class Sandbox:
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
         self._extra_env = dict(env or {})
-        self._isolation = network_isolation_available() if isolate_network else None
+        found = isolation_available() if isolate_network else None
+        if found is None and isolate_network:
+            if require_isolation:
+                raise SandboxUnavailable(
+                    "no isolating sandbox works here (bubblewrap `bwrap` missing or unable to create"
+                    " namespaces): tests are not run; install bubblewrap, or set"
+                    " repair.allow_unisolated=true to run them unconfined"
+                )
+            log.warning("no isolating sandbox works here: running tests unconfined (repair.allow_unisolated)")
+        self._isolation = found or Isolation("none")
         self._root: Path | None = None
         self._env: dict[str, str] = {}
         self.content_hash = ""
 
     @property
+    def variant(self) -> Variant:
+        """Which isolation wraps commands: "bwrap" or "none"."""
+        return self._isolation.variant
+
+    @property
     def network_isolated(self) -> bool:
-        return self._isolation is not None
+        return self.variant != "none"
 
     @property
     def source_protected(self) -> bool:
-        """Whether commands see the original repository read-only (mount namespace)."""
-        return self._isolation is not None and self._isolation.protects_source
+        """Whether commands cannot see (let alone write) the original repository."""
+        return self.variant != "none"
 
     @property
     def path(self) -> Path:
@@ -203,7 +162,7 @@ class Sandbox:
             for name in ("home", "tmp", "scratch"):
                 (self._root / name).mkdir()
             self.content_hash = self._copy()
-            self._env = _scrubbed_env(self._root / "home", self._root / "tmp", self._extra_env)
+            self._env = scrubbed_env(self._root / "home", self._root / "tmp", self._extra_env)
         except BaseException:
             self.close()
             raise
@@ -243,7 +202,8 @@ class Sandbox:
                 raise InputError(f"cannot copy {rel} from {self.source}: {exc.strerror or exc}") from exc
         return digest.hexdigest()
 
-    def _limits(self, cpu_s: int) -> None:  # pragma: no cover - runs in the child between fork and exec
+    def _preexec(self, cpu_s: int) -> None:  # pragma: no cover - runs in the child between fork and exec
+        die_with_parent()
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 5))
         memory = self.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -257,43 +217,59 @@ class Sandbox:
         return list(command)
 
     def run(self, command: str | Sequence[str], *, timeout_s: float | None = None) -> SandboxResult:
-        """Run `command` in the copy and wait for it (killing its process group on timeout)."""
+        """Run `command` in the copy and wait for it; its whole process tree is killed when it
+        finishes, times out, or the wait is interrupted."""
         argv = self.argv_for(command)
         timeout = self.timeout_s if timeout_s is None else timeout_s
-        full = list(argv)
-        if self._isolation is not None:
-            source = str(self.source) if self._isolation.protects_source else "-"
-            full = [*self._isolation.prefix, "sh", "-c", _WRAPPER, "sh", source, *argv]
+        root = self.path.parent
+        info_r, info_w = os.pipe() if self.variant != "none" else (-1, -1)
+        info = info_w if info_w >= 0 else None
+        full = [*self._isolation.prefix(root=root, source=self.source, cwd=self.path, info_fd=info), *argv]
         log_path = self.scratch / f"out-{time.monotonic_ns()}.log"
         start = time.monotonic()
         timed_out = False
-        with log_path.open("wb") as log:
+        with log_path.open("wb") as out:
             try:
                 proc = subprocess.Popen(
                     full,
                     cwd=self.path,
                     env=self._env,
                     stdin=subprocess.DEVNULL,
-                    stdout=log,
+                    stdout=out,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
-                    preexec_fn=lambda: self._limits(int(timeout) + 2),  # noqa: PLW1509
+                    pass_fds=(info_w,) if info_w >= 0 else (),
+                    preexec_fn=lambda: self._preexec(int(timeout) + 2),  # noqa: PLW1509
                 )
             except OSError as exc:
+                for fd in (info_r, info_w):
+                    if fd >= 0:
+                        os.close(fd)
                 return SandboxResult(
                     tuple(argv), 127, f"cannot run {argv[0]}: {exc.strerror or exc}", 0.0, False,
-                    self.network_isolated,
+                    self.network_isolated, variant=self.variant,
                 )  # fmt: skip
+            init: int | None = None
+            if info_w >= 0:
+                os.close(info_w)
+                init = namespace_init(info_r)
             try:
                 returncode: int | None = proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 timed_out = True
-                _kill_group(proc.pid)
+                _kill_tree(proc, init)
                 returncode = proc.wait()
-            _kill_group(proc.pid)  # stragglers left in the group by a finished command
+            finally:  # stragglers (and, under bwrap, the whole PID namespace), also on Ctrl-C
+                _kill_tree(proc, init)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=5)
+                if init is not None:
+                    os.close(init)
         duration = time.monotonic() - start
         output = _tail(log_path)
         log_path.unlink(missing_ok=True)
+        if returncode == 1 and output.startswith("bwrap: execvp "):  # as a shell says it
+            returncode, output = 127, f"cannot run {argv[0]}: {output.rpartition(': ')[2].strip()}"
         limit: Limit | None = "timeout" if timed_out else None
         if returncode == -signal.SIGXCPU and not timed_out:
             limit = "cpu"
@@ -301,13 +277,21 @@ class Sandbox:
             limit = "memory"
         return SandboxResult(
             tuple(argv), returncode, output, duration, timed_out, self.network_isolated, limit,
-            self.source_protected,
+            self.source_protected, self.variant,
         )  # fmt: skip
 
 
-def _kill_group(pid: int) -> None:
+def _kill_tree(proc: subprocess.Popen[bytes], init: int | None) -> None:
+    """SIGKILL to the sandbox's namespace init, then wait for bwrap: it exits only once every
+    process of the namespace is gone. Then SIGKILL to the launched process's session (bwrap,
+    or the command itself without isolation, and what it left in its process group)."""
+    if init is not None:
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(init, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _tail(path: Path) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from hephaestus.errors import HephaestusError
 from hephaestus.records import Issue, Solution, Validation
 from hephaestus.validate.feedback import FeedbackPort
+from hephaestus.validate.isolation import SandboxUnavailable
 from hephaestus.validate.validator import Validator
 
 __all__ = [
@@ -187,6 +188,21 @@ def _repair(
     return out
 
 
+def _unvalidated(issue: Issue, candidate: CandidateLike, why: str) -> Solution:
+    """The likeliest candidate, proposed but not tested (its score keeps only its prior)."""
+    return Solution(
+        issue_id=issue.id,
+        status="unvalidated",
+        provider=getattr(candidate, "provider", "builtin"),
+        patch=candidate.patch,
+        score=round(0.49 * 0.15 * min(1.0, max(0.0, candidate.prior)), 4),
+        explanation=f"{candidate.explanation.rstrip()} Not validated: {why}.".strip(),
+        files=tuple(candidate.files),
+        template=candidate.template,
+        created_at=datetime.now(UTC),
+    )
+
+
 def solve_offline(
     issue: Issue,
     repo: Path,
@@ -238,10 +254,14 @@ def solve_offline(
             continue
         seen.add(candidate.patch)
         tried += 1
-        validation = validator.validate(
-            repo, candidate.patch, test_path=candidate.test_path, expect_fixed=expect,
-            check=getattr(candidate, "check", ()),
-        )  # fmt: skip
+        try:
+            validation = validator.validate(
+                repo, candidate.patch, test_path=candidate.test_path, expect_fixed=expect,
+                check=getattr(candidate, "check", ()),
+            )  # fmt: skip
+        except SandboxUnavailable as exc:  # refuse to run the tests rather than run them unconfined
+            log.warning("issue %s: %s", issue.id, exc)
+            return _unvalidated(issue, candidate, str(exc)), diagnosis
         value = score(validation, candidate, weight=weights.get(candidate.template, 1.0))
         log.info(
             "issue %s: candidate %s passed=%s score=%.3f (%s)",

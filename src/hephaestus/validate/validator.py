@@ -100,6 +100,7 @@ class Validator:
         timeout_s: float = 120.0,
         memory_mb: int = 2048,
         isolate_network: bool = True,
+        require_isolation: bool = True,
         env: Mapping[str, str] | None = None,
     ) -> None:
         if not test_cmd.strip():
@@ -110,12 +111,19 @@ class Validator:
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
         self.isolate_network = isolate_network
+        self.require_isolation = require_isolation
         self._env = dict(env or {})
         self._pytest = is_pytest(test_cmd)
 
     @classmethod
-    def from_settings(cls, settings: RepairSettings) -> Validator:
-        return cls(test_cmd=settings.test_cmd, timeout_s=settings.timeout_s, memory_mb=settings.memory_mb)
+    def from_settings(cls, settings: RepairSettings, *, test_cmd: str | None = None) -> Validator:
+        """From `repair.*`; `test_cmd` overrides `repair.test_cmd` (a CLI flag or a tool argument)."""
+        return cls(
+            test_cmd=test_cmd or settings.test_cmd,
+            timeout_s=settings.timeout_s,
+            memory_mb=settings.memory_mb,
+            require_isolation=not settings.allow_unisolated,
+        )
 
     def _sandbox(self, repo: Path) -> Sandbox:
         return Sandbox(
@@ -123,6 +131,7 @@ class Validator:
             timeout_s=self.timeout_s,
             memory_mb=self.memory_mb,
             isolate_network=self.isolate_network,
+            require_isolation=self.require_isolation,
             env=self._env,
         )
 

@@ -9,9 +9,9 @@ import pytest
 
 from hephaestus.errors import ConfigError
 from hephaestus.records import Issue
+from hephaestus.redact import redact
 from hephaestus.solve.parse import ParseError, parse_patch, parse_tests
 from hephaestus.solve.prompts import build_context, fence, render
-from hephaestus.solve.redact import redact
 
 SECRETS = {
     "password": "db password=Hunter2Secret!",

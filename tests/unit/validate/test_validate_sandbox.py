@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hephaestus.errors import InputError
-from hephaestus.validate import Sandbox, network_isolation_available
+from hephaestus.validate import Sandbox, SandboxUnavailable, isolation_available
 
 PY = sys.executable
 
@@ -119,7 +119,7 @@ def test_output_keeps_only_the_tail(repo: Path) -> None:
     assert result.output.rstrip().endswith("THE END")
 
 
-@pytest.mark.skipif(network_isolation_available() is None, reason="unshare --net is not available here")
+@pytest.mark.skipif(isolation_available() is None, reason="bubblewrap cannot isolate here")
 def test_network_is_unreachable_but_loopback_works(repo: Path) -> None:
     probe = (
         "import socket\n"
@@ -132,8 +132,10 @@ def test_network_is_unreachable_but_loopback_works(repo: Path) -> None:
     )
     with Sandbox(repo) as box:
         assert box.network_isolated
+        assert box.variant == "bwrap"
         result = box.run([PY, "-c", probe])
     assert result.network_isolated
+    assert result.variant == "bwrap"
     assert "loopback ok" in result.output
     assert "blocked" in result.output
     assert "NETWORK OPEN" not in result.output
@@ -144,36 +146,53 @@ def test_network_isolation_can_be_turned_off(repo: Path) -> None:
         result = box.run("true")
     assert result.ok
     assert not result.network_isolated
+    assert result.variant == "none"
 
 
-def test_no_unshare_degrades_silently(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    network_isolation_available.cache_clear()
+def test_no_bwrap_refuses_unless_allowed(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    isolation_available.cache_clear()
     monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
     try:
-        assert network_isolation_available() is None
-        with Sandbox(repo) as box:
+        assert isolation_available() is None
+        with pytest.raises(SandboxUnavailable, match="allow_unisolated"):
+            Sandbox(repo)
+        with Sandbox(repo, require_isolation=False) as box:
             assert not box.network_isolated
+            assert box.variant == "none"
             assert box.run("true").ok
     finally:
-        network_isolation_available.cache_clear()
+        isolation_available.cache_clear()
 
 
-def test_unshare_that_fails_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = tmp_path / "unshare"
+def test_bwrap_that_fails_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "bwrap"
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)
-    network_isolation_available.cache_clear()
+    isolation_available.cache_clear()
     monkeypatch.setattr(shutil, "which", lambda *a, **k: str(fake))
     try:
-        assert network_isolation_available() is None
+        assert isolation_available() is None
     finally:
-        network_isolation_available.cache_clear()
+        isolation_available.cache_clear()
 
 
-def test_original_repo_is_read_only_inside_when_mounts_work(repo: Path) -> None:
-    isolation = network_isolation_available()
-    if isolation is None or not isolation.protects_source:
-        pytest.skip("no mount namespace here")
+def test_bwrap_that_keeps_capabilities_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "bwrap"  # ignores its options and runs the command with our own capabilities
+    fake.write_text('#!/bin/sh\nwhile [ "$1" != -- ]; do shift; done; shift\nexec "$@"\n')
+    fake.chmod(0o755)
+    isolation_available.cache_clear()
+    monkeypatch.setattr(shutil, "which", lambda *a, **k: str(fake))
+    try:
+        if os.geteuid() != 0:
+            pytest.skip("only root has capabilities to keep")
+        assert isolation_available() is None
+    finally:
+        isolation_available.cache_clear()
+
+
+def test_original_repo_is_hidden_inside(repo: Path) -> None:
+    if isolation_available() is None:
+        pytest.skip("bubblewrap cannot isolate here")
     target = repo / "calc.py"
     before = target.read_bytes()
     with Sandbox(repo) as box:
@@ -183,7 +202,7 @@ def test_original_repo_is_read_only_inside_when_mounts_work(repo: Path) -> None:
         assert (box.path / "calc.py").read_text() == "fine"
     assert result.returncode != 0
     assert result.source_protected
-    assert "Read-only file system" in result.output
+    assert "No such file or directory" in result.output or "Read-only file system" in result.output
     assert copy_write.ok
     assert target.read_bytes() == before
 

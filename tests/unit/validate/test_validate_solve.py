@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,7 +12,15 @@ from typing import Any
 import pytest
 
 from hephaestus.records import Frame, Issue, Validation
-from hephaestus.validate import FeedbackPort, MemoryFeedback, Validator, rank_key, score, solve_offline
+from hephaestus.validate import (
+    FeedbackPort,
+    MemoryFeedback,
+    Validator,
+    isolation_available,
+    rank_key,
+    score,
+    solve_offline,
+)
 from hephaestus.validate.solve import changed_lines
 
 MakeDiff = Callable[[Path, dict[str, str | None]], str]
@@ -132,6 +141,31 @@ def test_nothing_passes_returns_best_failed(repo: Path, issue: Issue, cands: dic
     assert not solution.validation.applied
     assert 0.0 <= solution.score < 0.5
     assert "Not validated (best of 2 tried)" in solution.explanation
+
+
+def test_no_sandbox_leaves_the_likeliest_candidate_unvalidated(
+    repo: Path, issue: Issue, cands: dict[str, Cand], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    isolation_available.cache_clear()
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "bwrap" else "/usr/bin/git")
+    try:
+        validator = Validator(timeout_s=60)
+        solution, _ = solve_offline(
+            issue, repo, engine=Engine(cands["fix"], cands["broken"]), validator=validator
+        )
+        assert solution is not None
+        assert solution.status == "unvalidated"
+        assert solution.validation is None
+        assert solution.patch == cands["broken"].patch  # the higher prior: nothing was run to rank them
+        assert "Not validated: no isolating sandbox" in solution.explanation
+        assert "repair.allow_unisolated" in solution.explanation
+        assert 0.0 <= solution.score < 0.5
+        allowed = Validator(timeout_s=60, require_isolation=False)
+        ran, _ = solve_offline(issue, repo, engine=Engine(cands["fix"]), validator=allowed)
+        assert ran is not None
+        assert ran.status == "validated"
+    finally:
+        isolation_available.cache_clear()
 
 
 def test_budget_and_duplicates(repo: Path, issue: Issue, cands: dict[str, Cand]) -> None:

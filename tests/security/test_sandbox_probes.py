@@ -1,0 +1,163 @@
+"""Hostile tests against the validation sandbox (issue #12, probes 2-4).
+
+Each one is what a patch's conftest.py or test did to the machine running Hephaestus: remount
+and write the original repo, read the parent's secrets from /proc, leave processes behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hephaestus.validate import Sandbox, Validator
+from tests.security.conftest import digest, needs_sandbox, new_file_diff, pids_with
+
+PY = sys.executable
+pytestmark = needs_sandbox
+
+
+def _eventually(check: Callable[[], bool], *, within_s: float = 30.0) -> bool:
+    """Poll `check` until it holds or `within_s` passes (a bound, not a timing assertion)."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
+def _vandal(orig: Path) -> str:
+    return (
+        "import os, subprocess\n"
+        f"ORIG = {str(orig)!r}\n"
+        "for cmd in (['mount', '-o', 'remount,bind,rw', ORIG, ORIG], ['umount', '-l', ORIG],\n"
+        "            ['mount', '-o', 'remount,rw', '/'], ['mount', '-t', 'tmpfs', 'x', '/mnt']):\n"
+        "    subprocess.run(cmd, capture_output=True)\n"
+        "for name, mode in (('pwned.txt', 'w'), ('calc.py', 'a')):\n"
+        "    try:\n"
+        "        with open(os.path.join(ORIG, name), mode) as f:\n"
+        "            f.write('# vandal\\n')\n"
+        "    except OSError:\n"
+        "        pass\n"
+    )
+
+
+def test_hostile_conftest_cannot_remount_or_write_the_original_repo(repo: Path) -> None:
+    before = digest(repo)
+    patch = new_file_diff("conftest.py", _vandal(repo.resolve()))
+    result = Validator(timeout_s=120).validate(repo, patch)
+    assert result.applied
+    assert digest(repo) == before
+    assert not (repo / "pwned.txt").exists()
+
+
+def test_tests_run_without_capabilities_and_not_as_root(repo: Path) -> None:
+    with Sandbox(repo) as box:
+        result = box.run(["sh", "-c", "grep -E '^Cap(Eff|Prm|Bnd)' /proc/self/status; id -u"])
+    assert result.ok, result.output
+    lines = result.output.split()
+    assert lines.count("0000000000000000") == 3
+    assert lines[-1] != "0"
+
+
+_READER = (
+    "import os\n"
+    "found = []\n"
+    "for entry in os.listdir('/proc'):\n"
+    "    if entry.isdigit():\n"
+    "        try:\n"
+    "            found.append(open(f'/proc/{entry}/environ', 'rb').read().decode(errors='replace'))\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "print('ppid', os.getppid(), '\\n'.join(found))\n"
+)
+_PROBE_ENV = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from hephaestus.validate import Sandbox\n"
+    "with Sandbox(Path(sys.argv[1])) as box:\n"
+    "    print(box.run([sys.executable, '-c', sys.argv[2]]).output)\n"
+)
+
+
+def test_parent_environment_is_out_of_reach(repo: Path, token: str) -> None:
+    env = {**os.environ, "HEPHAESTUS_API__TOKEN": token, "OPENAI_API_KEY": token}  # the validating process's
+    done = subprocess.run(
+        [PY, "-c", _PROBE_ENV, str(repo), _READER],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ppid " in done.stdout
+    assert token not in done.stdout
+
+
+def test_setsid_child_does_not_outlive_the_run(repo: Path, token: str) -> None:
+    sleeper = f"setsid {PY} -c 'import time; time.sleep(300)' {token} >/dev/null 2>&1 & sleep 0.2"
+    with Sandbox(repo) as box:
+        result = box.run(["sh", "-c", sleeper])
+    assert result.ok, result.output
+    assert pids_with(token) == []
+
+
+def test_timeout_kills_the_whole_tree(repo: Path, token: str) -> None:
+    sleeper = (
+        f"setsid {PY} -c 'import time; time.sleep(300)' {token} & {PY} -c 'import time; time.sleep(300)'"
+    )
+    with Sandbox(repo, timeout_s=60) as box:
+        result = box.run(["sh", "-c", sleeper], timeout_s=1)
+    assert result.timed_out
+    assert pids_with(token) == []
+
+
+def _shop_with_hanging_suite(dest: Path, token: str) -> Path:
+    """The shop example whose conftest starts a setsid child and then hangs the test run."""
+    from tests.support.shop import copy_shop
+
+    repo = copy_shop(dest)
+    (repo / "conftest.py").write_text(
+        "import subprocess, sys, time\n"
+        f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)', {token!r}],"
+        " start_new_session=True)\n"
+        "time.sleep(300)\n"
+    )
+    return repo
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+def test_the_tree_dies_with_analyze(tmp_path: Path, token: str, sig: signal.Signals) -> None:
+    from tests.support.shop import SHOP_LOG
+
+    repo = _shop_with_hanging_suite(tmp_path / "shop", token)
+    env = {**os.environ, "HEPHAESTUS_DATA_DIR": str(tmp_path / "data")}
+    cli = subprocess.Popen(
+        [PY, "-m", "hephaestus", "analyze", str(SHOP_LOG), "--repo", str(repo)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    copy: Path | None = None
+    try:
+        assert _eventually(lambda: bool(pids_with(token)), within_s=120), "the hostile suite never started"
+        copy = Path(os.readlink(f"/proc/{pids_with(token)[0]}/cwd"))
+        cli.send_signal(sig)
+        cli.wait(timeout=60)
+        assert _eventually(lambda: not pids_with(token)), f"still running after {sig.name}"
+        if sig != signal.SIGKILL:  # an interrupt unwinds: the temporary copy is gone too
+            assert cli.returncode == (130 if sig == signal.SIGINT else 128 + sig)
+            assert not copy.exists()
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+            cli.wait()
+        if copy is not None and copy.name == "repo" and copy.parent.name.startswith("hephaestus-sbx-"):
+            shutil.rmtree(copy.parent, ignore_errors=True)  # SIGKILL leaves it; nothing can delete it then
