@@ -149,7 +149,8 @@ def _validate(deps: ServerDeps, issue_id: str, repo: str | None, patch: str | No
         issue = store.issue(issue_id)
         solution, diagnosis = solve_offline(
             issue, repo_dir, engine=deps.composer, validator=validator,
-            max_validations=deps.settings.repair.max_validations, repair_rounds=deps.settings.models.repair_rounds,
+            max_validations=deps.settings.repair.max_validations,
+            repair_rounds=deps.settings.models.repair_rounds,
         )  # fmt: skip
         if solution is not None:
             store.save_solution(solution)
