@@ -8,7 +8,7 @@ engine's `reproduction_for` (the exception type and message of the log, never a 
 Kinds:
   undefined-name PATH FUNC NAME   NAME is read in FUNC (qualname, "-" = module) and bound nowhere it can see
   local-shadow PATH FUNC NAME     NAME is local to FUNC although the module or an enclosing function binds it
-  attribute PATH FUNC ATTR        FUNC still reads an attribute named ATTR
+  attribute PATH FUNC ATTR        FUNC still reads an attribute named ATTR (not under an isinstance test)
   keyword PATH FUNC KW            FUNC still passes the keyword argument KW
   import MODULE                   importing MODULE raises ImportError (dynamic: the module really is imported)
 """
@@ -109,11 +109,29 @@ def _function(path: str, qualname: str) -> ast.AST | None:
     return node
 
 
+def _type_checked(node: ast.AST) -> set[int]:
+    """ids of the nodes under a branch taken only after an isinstance/hasattr test."""
+    out: set[int] = set()
+    for branch in ast.walk(node):
+        if isinstance(branch, (ast.If, ast.IfExp)):
+            tests = [
+                n for n in ast.walk(branch.test) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+            ]
+            if any(t.func.id in ("isinstance", "hasattr") for t in tests):  # type: ignore[attr-defined]
+                body = branch.body if isinstance(branch.body, list) else [branch.body]
+                out.update(id(n) for part in body for n in ast.walk(part))
+    return out
+
+
 def attribute(path: str, qualname: str, attr: str) -> int:
+    """PRESENT while FUNC reads `.ATTR` outside a branch guarded by an isinstance/hasattr test."""
     node = _function(path, qualname)
     if node is None:
         return UNKNOWN
-    reads = [n for n in ast.walk(node) if isinstance(n, ast.Attribute) and n.attr == attr]
+    guarded = _type_checked(node)
+    reads = [
+        n for n in ast.walk(node) if isinstance(n, ast.Attribute) and n.attr == attr and id(n) not in guarded
+    ]
     return PRESENT if reads else ABSENT
 
 

@@ -37,6 +37,10 @@ def counter():
 
 def greet(name):
     return name.startwith("x") or os.path.join(name, sep="/")
+
+
+def text(raw):
+    return raw.decode("utf-8") if isinstance(raw, bytes) else raw
 """
 
 
@@ -60,6 +64,7 @@ def test_local_shadow_attribute_keyword(module: str) -> None:
     assert sc.local_shadow(module, "fixed", "RATE") == sc.ABSENT
     assert sc.attribute(module, "greet", "startwith") == sc.PRESENT
     assert sc.attribute(module, "greet", "upper") == sc.ABSENT
+    assert sc.attribute(module, "text", "decode") == sc.ABSENT  # read only once the type is checked
     assert sc.keyword(module, "greet", "sep") == sc.PRESENT
     assert sc.keyword(module, "price", "sep") == sc.ABSENT
     assert sc.main(["nonsense"]) == sc.UNKNOWN
