@@ -6,6 +6,7 @@ JSON results. Blocking work runs in worker threads. `serve` picks stdio or beare
 """
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,6 +20,7 @@ from sqlalchemy import or_, select
 
 from hephaestus.errors import HephaestusError, InputError
 from hephaestus.records import Issue
+from hephaestus.repair.locate import is_test_path
 from hephaestus.service import allowed_repo, check_repo, issue_report, mark_noise, open_store, record_feedback
 from hephaestus.settings import Settings
 from hephaestus.solve.composer import Composer
@@ -137,13 +139,24 @@ def _propose(deps: ServerDeps, issue_id: str, repo: str | None) -> dict[str, Any
     }
 
 
+_NEW_FILE = re.compile(r"^diff --git a/(\S+) b/\S+\nnew file mode", re.M)
+
+
+def added_test_file(patch: str) -> str | None:
+    """The one test file a patch creates: the reproduction its validation must see fail before
+    and pass after (a raw patch is otherwise never `passed`: green tests alone prove nothing)."""
+    tests = [p for p in _NEW_FILE.findall(patch) if is_test_path(p)]
+    return tests[0] if len(tests) == 1 else None
+
+
 def _validate(deps: ServerDeps, issue_id: str, repo: str | None, patch: str | None) -> dict[str, Any]:
     from hephaestus.validate import Validator, solve_offline  # noqa: PLC0415
 
     repo_dir = deps.repo_dir(repo)
     validator = Validator.from_settings(deps.settings.repair, test_cmd=deps.test_cmd)
     if patch is not None:
-        return {"issue": issue_id, "validation": validator.validate(repo_dir, patch).model_dump(mode="json")}
+        checked = validator.validate(repo_dir, patch, test_path=added_test_file(patch))
+        return {"issue": issue_id, "validation": checked.model_dump(mode="json")}
     store = open_store(deps.settings)
     try:
         issue = store.issue(issue_id)

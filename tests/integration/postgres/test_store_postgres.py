@@ -40,6 +40,7 @@ def test_stores_opened_together_on_an_empty_database_all_come_up(fresh_postgres_
             "checkpoints",
             "issue_templates",
             "noise_verdicts",
+            "evidence",
         }
         columns = {c["name"]: c["type"] for c in inspect(opened[0].engine).get_columns("checkpoints")}
         assert columns["position"].python_type is int
