@@ -4,7 +4,7 @@ failure, and its second answer fixes the failing test."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from hephaestus.repair.model import RepairResult
 from hephaestus.solve import Composer, RolesConfig
 from hephaestus.solve.testing import RecordedRequest, StubLLMServer
 from hephaestus.validate import Validator, solve_offline
+from tests.support.validators import SpyValidator
 
 BUGGY = '''"""Statistics helpers."""
 
@@ -75,23 +76,8 @@ class _FailingValidator(Validator):
         return result
 
 
-class _RecordingValidator(Validator):
-    def __init__(self) -> None:
-        super().__init__(test_cmd="python -m pytest -q -p no:cacheprovider", timeout_s=120)
-        self.results: list[Validation] = []
-
-    def validate(
-        self,
-        repo: Path,
-        patch: str,
-        *,
-        test_path: str | None = None,
-        expect_fixed: Sequence[str] = (),
-        check: Sequence[str] = (),
-    ) -> Validation:
-        result = super().validate(repo, patch, test_path=test_path, expect_fixed=expect_fixed, check=check)
-        self.results.append(result)
-        return result
+def _RecordingValidator() -> SpyValidator:
+    return SpyValidator(test_cmd="python -m pytest -q -p no:cacheprovider", timeout_s=120)
 
 
 @pytest.fixture

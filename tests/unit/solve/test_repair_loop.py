@@ -3,7 +3,6 @@ Composer.refine asks the fixer role again with the failure (no HTTP here: callab
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +16,8 @@ from hephaestus.repair.model import Candidate, Edit
 from hephaestus.repair.patch import render_patch
 from hephaestus.settings import load_settings
 from hephaestus.solve import CallableProvider, Composer, ModelRequest, RolesConfig
-from hephaestus.validate import Validator, solve_offline
+from hephaestus.validate import solve_offline
+from tests.support.validators import SpyValidator
 
 CALC = "def mean(values):\n    return sum(values) / (len(values) + 1)\n"
 WRONG = "def mean(values):\n    return sum(values) / (len(values) - 1)\n"
@@ -79,26 +79,14 @@ class _Engine:
         return (self.fixes.pop(0),) if self.fixes else ()
 
 
-class _Validator(Validator):
+def _Validator(*good: str) -> SpyValidator:
     """Passes exactly the patches in `good`; records what it was asked to validate."""
 
-    def __init__(self, *good: str) -> None:
-        super().__init__(timeout_s=1)
-        self.good = set(good)
-        self.seen: list[str] = []
-
-    def validate(
-        self,
-        repo: Path,
-        patch: str,
-        *,
-        test_path: str | None = None,
-        expect_fixed: Sequence[str] = (),
-        check: Sequence[str] = (),
-    ) -> Validation:
-        self.seen.append(patch)
-        ok = patch in self.good
+    def decide(patch: str) -> Validation:
+        ok = patch in good
         return _validation(ok, "the failing tests pass" if ok else f"still failing after {patch}")
+
+    return SpyValidator(decide=decide, timeout_s=1)
 
 
 @pytest.fixture

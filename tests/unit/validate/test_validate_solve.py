@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from hephaestus.validate import (
     solve_offline,
 )
 from hephaestus.validate.solve import changed_lines
+from tests.support.validators import SpyValidator
 
 MakeDiff = Callable[[Path, dict[str, str | None]], str]
 REG = "tests/test_regression.py"
@@ -56,22 +57,8 @@ class Engine:
         return self.result
 
 
-class CountingValidator(Validator):
-    def __init__(self) -> None:
-        super().__init__(timeout_s=60)
-        self.seen: list[str] = []
-
-    def validate(
-        self,
-        repo: Path,
-        patch: str,
-        *,
-        test_path: str | None = None,
-        expect_fixed: Sequence[str] = (),
-        check: Sequence[str] = (),
-    ) -> Validation:
-        self.seen.append(patch)
-        return super().validate(repo, patch, test_path=test_path, expect_fixed=expect_fixed, check=check)
+def CountingValidator() -> SpyValidator:
+    return SpyValidator(timeout_s=60)
 
 
 @pytest.fixture
