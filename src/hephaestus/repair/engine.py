@@ -100,16 +100,12 @@ class RepairEngine:
             check = reproduction_for(
                 failure.error_type, failure.message, repo=repo, path=where.path, line=where.line
             )
-        if from_tests is not None and from_tests.error_type == "AssertionError" and not self.last_searched:
+        if from_tests is not None and from_tests.error_type == "AssertionError" and self.last_search is None:
             # the older assertion-driven mutants; the evidence search, when it ran, covers them
             proposals.extend(mutation_proposals(from_tests, repo=repo, files=files, load=load))
         candidates = self._render(proposals, repo, files, check) + tuple(searched)
         diagnosis = None if candidates else self._why_not(failure, sites, code_sites, evidence)
         return RepairResult(candidates=candidates, locations=locations, diagnosis=diagnosis)
-
-    @property
-    def last_searched(self) -> bool:
-        return self.last_search is not None
 
     def _search(self, repo: Path, evidence: Evidence | None) -> list[Candidate]:
         self.last_search = None

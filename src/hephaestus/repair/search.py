@@ -8,7 +8,7 @@ test of the same files that passed before. The validator still has the last word
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from hephaestus.repair.investigate import Evidence, SourceCache
 from hephaestus.repair.model import Candidate, Edit
@@ -29,7 +29,6 @@ class SearchReport:
     screened: int = 0
     plausible: int = 0
     seconds: float = 0.0
-    ranks: dict[str, int] = field(default_factory=dict)
 
 
 def _ranked(evidence: Evidence, sources: SourceCache, cap: int) -> list[tuple[float, Mutant]]:
@@ -124,7 +123,6 @@ def search(
         if verdict.status == "ok" and verdict.fixed == len(evidence.failing_tests) and not verdict.broke:
             score, mutant = ranked[int(verdict.id)]
             out.append(_candidate(mutant, score, evidence, sources))
-            report.ranks[out[-1].patch] = int(verdict.id)
     report.plausible = len(out)
     report.seconds = round(time.monotonic() - started, 3)
     return out
