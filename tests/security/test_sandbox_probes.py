@@ -161,3 +161,24 @@ def test_the_tree_dies_with_analyze(tmp_path: Path, token: str, sig: signal.Sign
             cli.wait()
         if copy is not None and copy.name == "repo" and copy.parent.name.startswith("hephaestus-sbx-"):
             shutil.rmtree(copy.parent, ignore_errors=True)  # SIGKILL leaves it; nothing can delete it then
+
+
+def test_a_project_venv_in_a_hidden_directory_runs_without_exposing_its_neighbours(
+    repo: Path, tmp_path: Path
+) -> None:
+    """The test command's own interpreter (a venv under /tmp or the home directory, hidden from
+    tests) is re-exposed read-only; the files beside it stay hidden."""
+    venv = tmp_path / "project-venv"
+    subprocess.run([PY, "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True)
+    secret = tmp_path / "neighbour-secret.txt"
+    secret.write_text("hidden\n")
+    probe = f"import os, sys; print(sys.prefix); print(os.path.exists({str(secret)!r}))"
+    with Sandbox(repo, timeout_s=60) as box:
+        direct = box.run([str(venv / "bin" / "python"), "-c", probe])
+        via_env = box.run(["env", "PYTHONPATH=/nowhere", str(venv / "bin" / "python"), "-c", probe])
+        write = box.run([str(venv / "bin" / "python"), "-c", f"open({str(venv / 'x')!r}, 'w')"])
+    for done in (direct, via_env):
+        assert done.returncode == 0, done.output
+        assert done.output.split() == [str(venv), "False"]
+    assert write.returncode != 0  # read-only
+    assert not (venv / "x").exists()

@@ -2,7 +2,8 @@
 
 Fed a Spectrum (lines each test ran, outcomes, failing frames, recent lines) from probe.py;
 feeds the search (repair/search.py), the model prompts and the report with ranked Suspects.
-Ochiai over failing vs passing tests, plus the failing traceback and execution recency.
+Ochiai over failing vs passing tests, plus the same over the calls of a failing test (the call
+that failed against the earlier calls that passed), the failing traceback and execution recency.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from hephaestus.repair.probe import Spectrum
+from hephaestus.repair.probe import Segment, Spectrum
 
 __all__ = ["Suspect", "ochiai", "rank_suspects"]
 
 _STACK_BONUS = (0.5, 0.3, 0.2, 0.1)
 _RECENT_BONUS = 0.05
+_CALL_WEIGHT = 0.5  # Ochiai over the failing test's calls, added to the test-level score
+_REPORTING = 0.3  # lines a failing test ran only while reporting its failure
+_EXCEPTION_CLASS = 0.5  # methods of exception classes run because the failure was raised
+_REPR = frozenset({"__repr__", "__str__", "__format__"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,42 @@ def ochiai(failed_cover: int, passed_cover: int, failed_total: int) -> float:
     return failed_cover / math.sqrt(failed_total * (failed_cover + passed_cover))
 
 
+def _reporting(seg: Segment, failure_branch: Callable[[str, int], bool]) -> bool:
+    """A call made to report a failure: a repr from outside the repo (assertion messages), or
+    from a line of a test helper that passing tests run but never that line (its failure branch)."""
+    if seg.entry is None:
+        return seg.callee in _REPR
+    return failure_branch(*seg.entry)
+
+
+def _call_scores(
+    spectrum: Spectrum, failed: Sequence[str], failure_branch: Callable[[str, int], bool]
+) -> tuple[dict[tuple[str, int], float], set[tuple[str, int]]]:
+    """Ochiai over calls: each failing test's last call (not reporting) fails, its earlier calls
+    pass. Also the lines the failing tests ran only in reporting calls."""
+    fail_cover: dict[tuple[str, int], int] = {}
+    pass_cover: dict[tuple[str, int], int] = {}
+    real: set[tuple[str, int]] = set()
+    reported: set[tuple[str, int]] = set()
+    failing_calls = 0
+    for test in failed:
+        segments = spectrum.segments.get(test, ())
+        kept = [seg for seg in segments if not _reporting(seg, failure_branch)]
+        for seg in segments:
+            target = real if seg in kept else reported
+            target.update((path, n) for path, lines in seg.lines.items() for n in lines)
+        if not kept:
+            continue
+        failing_calls += 1
+        for index, seg in enumerate(reversed(kept)):
+            cover = fail_cover if index == 0 else pass_cover
+            for path, lines in seg.lines.items():
+                for n in lines:
+                    cover[(path, n)] = cover.get((path, n), 0) + 1
+    scores = {key: ochiai(ef, pass_cover.get(key, 0), failing_calls) for key, ef in fail_cover.items()}
+    return scores, reported - real
+
+
 def rank_suspects(
     spectrum: Spectrum,
     *,
@@ -54,8 +95,10 @@ def rank_suspects(
 ) -> list[Suspect]:
     """Lines of non-test files run by a failing test, best first.
 
-    Score = Ochiai + a bonus for lines on the failing tests' tracebacks (innermost most) + a
-    small bonus for lines run shortly before the failure. Ties go to the line run later.
+    Score = Ochiai over tests (x0.3 for lines run only to report the failure, x0.5 in methods of
+    exception classes) + half the Ochiai over calls (the failing call against the same test's
+    earlier calls) + a bonus for lines on the failing tests' tracebacks (innermost most) + a small
+    bonus for lines run shortly before the failure. Ties go to the line run later.
     """
     failed = [t for t in failing if spectrum.outcomes.get(t) == "failed"] or list(spectrum.failed)
     passed = spectrum.passed
@@ -67,13 +110,24 @@ def rank_suspects(
             for line in lines:
                 cover_f[(path, line)] = cover_f.get((path, line), 0) + 1
     cover_p: dict[tuple[str, int], int] = {}
+    passing_test_lines: dict[str, set[int]] = {}
     for test in passed:
         for path, lines in spectrum.lines.get(test, {}).items():
             if is_test(path):
+                passing_test_lines.setdefault(path, set()).update(lines)
                 continue
             for line in lines:
                 if (path, line) in cover_f:
                     cover_p[(path, line)] = cover_p.get((path, line), 0) + 1
+    passing_functions = {
+        (path, function_of(path, n)) for path, lines in passing_test_lines.items() for n in lines
+    }
+
+    def failure_branch(path: str, line: int) -> bool:
+        run = line in passing_test_lines.get(path, ())
+        return not run and (path, function_of(path, line)) in passing_functions
+
+    calls, reporting_only = _call_scores(spectrum, failed, failure_branch)
     bonus: dict[tuple[str, int], float] = {}
     order: dict[tuple[str, int], int] = {}
     for test in failed:
@@ -82,15 +136,21 @@ def rank_suspects(
             extra = _STACK_BONUS[min(depth, len(_STACK_BONUS) - 1)]
             key = (frame.path, frame.line)
             bonus[key] = max(bonus.get(key, 0.0), extra)
-        recent = [r for r in spectrum.recent.get(test, ()) if not is_test(r[0])]
+        recent = [r for r in spectrum.recent.get(test, ()) if not is_test(r[0]) and r not in reporting_only]
         for rank, key in enumerate(reversed(recent)):
             order[key] = min(order.get(key, rank), rank)
             if rank < 10:
                 bonus[key] = bonus.get(key, 0.0) + _RECENT_BONUS * (1 - rank / 10)
-    suspects = [
-        Suspect(path, line, function_of(path, line), ochiai(ef, cover_p.get((path, line), 0), len(failed)))
-        for (path, line), ef in cover_f.items()
-    ]
+    suspects = []
+    for (path, line), ef in cover_f.items():
+        function = function_of(path, line)
+        score = ochiai(ef, cover_p.get((path, line), 0), len(failed))
+        if (path, line) in reporting_only:
+            score *= _REPORTING
+        score += _CALL_WEIGHT * calls.get((path, line), 0.0)
+        if function and "." in function and function.rsplit(".", 1)[0].endswith(("Error", "Exception")):
+            score *= _EXCEPTION_CLASS
+        suspects.append(Suspect(path, line, function, score))
     scored = [
         Suspect(s.path, s.line, s.function, s.score + bonus.get((s.path, s.line), 0.0)) for s in suspects
     ]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
+from hephaestus.repair.mutant import Mutant
 from hephaestus.repair.pysource import PySource
+from hephaestus.repair.rewrites import rewrites
 
 __all__ = ["Mutant", "mutants_at"]
 
@@ -27,20 +28,6 @@ _BIN: dict[type[ast.operator], tuple[str, tuple[str, ...]]] = {
     ast.Add: ("+", ("-",)), ast.Sub: ("-", ("+",)), ast.Mult: ("*", ("/", "//")), ast.Div: ("/", ("//", "*")),
     ast.FloorDiv: ("//", ("/",)), ast.Mod: ("%", ("//",)),
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Mutant:
-    """Replace text[start:end] of `path` with `text`; `qualname` is the function it changes."""
-
-    path: str
-    start: int
-    end: int
-    text: str
-    operator: str
-    description: str
-    prior: float
-    qualname: str | None
 
 
 def _token_in_gap(src: PySource, left: ast.AST, right: ast.AST, token: str) -> tuple[int, int] | None:
@@ -206,7 +193,7 @@ def _guards(
 
 def _handlers(src: PySource, stmt: ast.stmt, error: str, qualname: str | None) -> Iterator[Mutant]:
     """Wrap the crashing statement in `try: ... except <its exception>:` with an exit the function
-    already uses (PyTER's exception-handler repair)."""
+    already uses (PyTER's exception-handler repair); a `return` that code follows falls through."""
     func = src.function_node(stmt.lineno)
     if (
         func is None
@@ -215,7 +202,10 @@ def _handlers(src: PySource, stmt: ast.stmt, error: str, qualname: str | None) -
         or not src.alone(stmt)
     ):
         return
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Return)):
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return
+    falls_through = isinstance(stmt, ast.Return) and stmt is not func.body[-1]
+    if isinstance(stmt, ast.Return) and not falls_through:
         return
     start, end = src.line_start(stmt.lineno), src.line_start((stmt.end_lineno or stmt.lineno) + 1)
     body = src.text[start:end]
@@ -226,7 +216,7 @@ def _handlers(src: PySource, stmt: ast.stmt, error: str, qualname: str | None) -
     exits = [
         "pass",
         *(["continue"] if src.in_loop(stmt, func) else []),
-        *(f"return {r}" for r in _returns(src, func)),
+        *(f"return {r}" for r in _returns(src, func) if not falls_through),
     ]
     for exit_ in exits:
         text = f"{indent}try:\n{inner}{indent}except {error}:\n{indent}    {exit_}\n"
@@ -263,6 +253,7 @@ def mutants_at(
         text = f"{src.indent_of(stmt.lineno)}pass\n"
         out.append(Mutant(src.path, start, end, text, "delete", f"delete `{what}`", 0.2, qualname))
     out.extend(_guards(src, stmt, values or {}, qualname))
+    out.extend(rewrites(src, stmt, line, values=values or {}, error=error, qualname=qualname))
     if error:
         out.extend(_handlers(src, stmt, error, qualname))
     return out

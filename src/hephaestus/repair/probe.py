@@ -17,7 +17,15 @@ from typing import Any
 from hephaestus.validate.outcomes import pytest_argv
 from hephaestus.validate.sandbox import Sandbox
 
-__all__ = ["FrameValues", "Prober", "ScreenCandidate", "Screened", "Spectrum", "failing_test_ids"]
+__all__ = [
+    "FrameValues",
+    "Prober",
+    "ScreenCandidate",
+    "Screened",
+    "Segment",
+    "Spectrum",
+    "failing_test_ids",
+]
 
 _PLUGIN = Path(__file__).with_name("probe_plugin.py")
 _FAILED_LINE = re.compile(r"^(?:FAILED|ERROR) (?P<id>\S+\.py::\S+?)(?: - .*)?$", re.M)
@@ -54,6 +62,17 @@ class FrameValues:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """Part of a failing test's run: one call into repo code from test code (`entry`, the test
+    file line) or from outside the repo (`ext`, the caller's file), and the repo lines it ran."""
+
+    entry: tuple[str, int] | None
+    ext: str | None
+    callee: str
+    lines: dict[str, frozenset[int]]
+
+
+@dataclass(frozen=True)
 class Spectrum:
     """Which repo lines each test executed, each test's outcome, and the failing frames' values."""
 
@@ -62,6 +81,7 @@ class Spectrum:
     frames: dict[str, tuple[FrameValues, ...]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     recent: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    segments: dict[str, tuple[Segment, ...]] = field(default_factory=dict)
 
     @property
     def failed(self) -> tuple[str, ...]:
@@ -93,6 +113,16 @@ class Screened:
     status: str  # "ok" | "error" | "timeout"
     fixed: int
     broke: tuple[str, ...]
+
+
+def _segment(raw: dict[str, Any]) -> Segment:
+    entry = raw.get("entry")
+    return Segment(
+        entry=(str(entry[0]), int(entry[1])) if entry else None,
+        ext=raw.get("ext"),
+        callee=str(raw.get("callee", "")),
+        lines={p: frozenset(ls) for p, ls in raw.get("lines", {}).items()},
+    )
 
 
 class Prober:
@@ -164,7 +194,10 @@ class Prober:
         }
         errors = {r["test"]: str(r["error"]) for r in rows if r.get("error")}
         recent = {r["test"]: tuple((str(p), int(n)) for p, n in r.get("recent", ())) for r in rows}
-        return Spectrum(outcomes=outcomes, lines=lines, frames=frames, errors=errors, recent=recent)
+        segments = {r["test"]: tuple(map(_segment, r["segments"])) for r in rows if r.get("segments")}
+        return Spectrum(
+            outcomes=outcomes, lines=lines, frames=frames, errors=errors, recent=recent, segments=segments
+        )
 
     def values(
         self, repo: Path, tests: Sequence[str], lines: Sequence[tuple[str, int]]

@@ -9,6 +9,10 @@ Modes (CONFIG is a JSON object):
   ``root`` each test executes; for failing tests it records the values of the locals of the
   traceback's frames in those files (type and a bounded repr). The named failing tests run first;
   one JSON line per test: ``{"test", "outcome", "lines": {path: [line, ...]}, "recent", "frames"}``.
+  A failing test also gets ``segments``: its run cut at each call from test or outside code into
+  repo code (``{"entry": [path, line] or null, "ext": caller file outside the repo, "callee",
+  "lines"}``),
+  so the call that failed can be told from the earlier calls of the same test that passed.
 - ``values``: runs the selected tests tracing only the chosen ``lines``, and records the locals
   each line saw the last time it ran. Output: ``{"values": {"path:line": {name: {type, repr}}}}``.
 - ``screen``: collects the selected tests once, then for each candidate (a span of one file,
@@ -35,6 +39,15 @@ _VALUE_CHARS = 160
 _MAX_LOCALS = 24
 _MAX_OTHERS = 400
 _RECENT = 300
+_SEGMENTS = 400  # per failing test; later calls share the last segment
+
+
+def is_test_file(rel: str) -> bool:
+    """Test modules and conftest files (mirrors hephaestus.repair.locate.is_test_path)."""
+    parts = rel.split("/")
+    name = parts[-1]
+    in_test_dir = any(part in {"tests", "test", "testing"} for part in parts[:-1])
+    return in_test_dir or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
 
 
 def pytest_addoption(parser: Any) -> None:
@@ -104,6 +117,9 @@ class _Spectrum:
         self._lines: dict[str, set[int]] = {}
         self._keep: dict[str, str | None] = {}
         self._recent: deque[tuple[str, int]] = deque(maxlen=_RECENT)
+        self._segmenting = False
+        self._segments: list[dict[str, Any]] = []
+        self._entry: tuple[str | None, int, int] | None = None
 
     def _local(self, frame: types.FrameType, event: str, arg: object) -> Any:
         if event == "line":
@@ -111,15 +127,43 @@ class _Spectrum:
             if rel is not None:
                 self._lines.setdefault(rel, set()).add(frame.f_lineno)
                 self._recent.append((rel, frame.f_lineno))
+                if self._segmenting and self._segments and not is_test_file(rel):
+                    self._segments[-1]["lines"].setdefault(rel, set()).add(frame.f_lineno)
         return self._local
 
-    def _global(self, frame: types.FrameType, event: str, arg: object) -> Any:
-        filename = frame.f_code.co_filename
+    def _rel(self, filename: str) -> str | None:
         rel = self._keep.get(filename, "")
         if rel == "":
             rel = self._keep[filename] = _in_root(filename, self.root)
+        return rel
+
+    def _enter(self, frame: types.FrameType) -> None:
+        """A call into repo code from test code or from outside the repo starts a segment (one
+        per caller line and frame: `assert f(x) == g(y)` is one segment)."""
+        caller = frame.f_back
+        if caller is None:
+            return
+        where = self._rel(caller.f_code.co_filename)
+        if where is not None and not is_test_file(where):
+            return  # repo code calling repo code: the same segment
+        key = (where, caller.f_lineno, id(caller))
+        if key == self._entry and self._segments:
+            return
+        self._entry = key
+        if len(self._segments) >= _SEGMENTS:
+            return
+        ext = caller.f_code.co_filename if where is None else None
+        entry = None if where is None else [where, caller.f_lineno]
+        self._segments.append({"entry": entry, "ext": ext, "callee": frame.f_code.co_name, "lines": {}})
+
+    def _global(self, frame: types.FrameType, event: str, arg: object) -> Any:
+        rel = self._rel(frame.f_code.co_filename)
         if rel is None:
             return None
+        if self._segmenting and not is_test_file(rel):
+            self._enter(frame)
+            if self._segments:
+                self._segments[-1]["lines"].setdefault(rel, set()).add(frame.f_lineno)
         self._lines.setdefault(rel, set()).add(frame.f_lineno)
         return self._local
 
@@ -127,6 +171,8 @@ class _Spectrum:
     def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> Any:
         self._lines = {}
         self._recent.clear()
+        self._segmenting = item.nodeid in self.failing
+        self._segments, self._entry = [], None
         self.tests[item.nodeid] = {"outcome": "passed", "lines": {}}
         previous = signal.signal(signal.SIGALRM, _hang)  # a hang is a failure to search, not a stop
         signal.alarm(max(1, int(self.test_timeout_s)))
@@ -141,6 +187,10 @@ class _Spectrum:
             entry["lines"] = {k: sorted(v) for k, v in self._lines.items()}
             if entry["outcome"] == "failed":  # the last distinct lines run, most recent last
                 entry["recent"] = list(dict.fromkeys(reversed(self._recent)))[::-1]
+                entry["segments"] = [
+                    {**seg, "lines": {k: sorted(v) for k, v in seg["lines"].items()}}
+                    for seg in self._segments
+                ]
             self._flush(item.nodeid)
 
     @pytest.hookimpl(hookwrapper=True)

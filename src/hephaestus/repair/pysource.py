@@ -114,6 +114,10 @@ class PySource:
                 return first, last, body[0].lineno
         return None
 
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        """The node directly holding `node` (None for the module)."""
+        return self._parents.get(id(node))
+
     def in_loop(self, stmt: ast.stmt, func: ast.AST) -> bool:
         """Whether `stmt` is inside a loop body within `func`."""
         node: ast.AST | None = self._parents.get(id(stmt))

@@ -30,6 +30,7 @@ __all__ = [
     "die_with_parent",
     "isolation_available",
     "namespace_init",
+    "program_dirs",
     "scrubbed_env",
 ]
 
@@ -54,11 +55,21 @@ class Isolation:
     variant: Variant
     exe: str = ""
 
-    def prefix(self, *, root: Path, source: Path, cwd: Path, info_fd: int | None = None) -> list[str]:
+    def prefix(
+        self,
+        *,
+        root: Path,
+        source: Path,
+        cwd: Path,
+        info_fd: int | None = None,
+        program: str | None = None,
+    ) -> list[str]:
         """The argv before the command: fresh user/PID/net/IPC/UTS/cgroup namespaces, no
         capabilities, / read-only, /tmp /run /root /home and the original repo hidden, only
         `root` (the sandbox's own directory) writable, killed with its parent. bwrap writes
-        `{"child-pid": N}` (the namespace's init, as seen from here) to `info_fd`."""
+        `{"child-pid": N}` (the namespace's init, as seen from here) to `info_fd`. `program`
+        (the command's executable) keeps its interpreter visible, read-only, when it lives in a
+        hidden directory (a project venv under the home directory)."""
         if self.variant == "none":
             return []
         argv = [self.exe, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
@@ -72,8 +83,8 @@ class Isolation:
             if path != Path("/") and path.is_dir() and not path.is_symlink() and not _under(path, hidden):
                 hidden.append(path)
                 argv += ["--tmpfs", str(path)]
-        for keep in _interpreter_dirs():
-            if _under(keep, hidden):
+        for keep in dict.fromkeys([*_interpreter_dirs(), *program_dirs(program, cwd=cwd)]):
+            if _under(keep, hidden) and not _under(source, [keep]) and not _under(keep, [source, root]):
                 argv += ["--ro-bind", str(keep), str(keep)]
         argv += ["--bind", str(root), str(root), "--chdir", str(cwd), "--"]
         return argv
@@ -105,6 +116,33 @@ def scrubbed_env(home: Path, tmp: Path, extra: Mapping[str, str] | None) -> dict
             raise ValueError(f"refusing to pass {key} into the sandbox")
         env[key] = value
     return env
+
+
+def program_dirs(program: str | None, *, cwd: Path) -> list[Path]:
+    """The installation a command's executable belongs to: its venv (the directory with
+    pyvenv.cfg above bin/) and the base interpreter's prefix that venv points to."""
+    if not program:
+        return []
+    found = program if "/" in program else shutil.which(program)
+    if found is None:
+        return []
+    exe = Path(found) if Path(found).is_absolute() else cwd / found
+    out: list[Path] = []
+    for candidate in (exe.parent.parent, exe.resolve().parent.parent):
+        cfg = candidate / "pyvenv.cfg"
+        if candidate.is_dir() and candidate != Path("/"):
+            out.append(candidate)
+        try:
+            lines = cfg.read_text(encoding="utf-8").splitlines() if cfg.is_file() else []
+        except OSError:
+            lines = []
+        for line in lines:
+            key, _, value = line.partition("=")
+            if key.strip() == "home" and value.strip():
+                base = Path(value.strip()).resolve().parent
+                if base.is_dir() and base != Path("/"):
+                    out.append(base)
+    return list(dict.fromkeys(out))
 
 
 def _interpreter_dirs() -> list[Path]:

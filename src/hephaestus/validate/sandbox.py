@@ -224,7 +224,10 @@ class Sandbox:
         root = self.path.parent
         info_r, info_w = os.pipe() if self.variant != "none" else (-1, -1)
         info = info_w if info_w >= 0 else None
-        full = [*self._isolation.prefix(root=root, source=self.source, cwd=self.path, info_fd=info), *argv]
+        prefix = self._isolation.prefix(
+            root=root, source=self.source, cwd=self.path, info_fd=info, program=_program(argv)
+        )
+        full = [*prefix, *argv]
         log_path = self.scratch / f"out-{time.monotonic_ns()}.log"
         start = time.monotonic()
         timed_out = False
@@ -279,6 +282,21 @@ class Sandbox:
             tuple(argv), returncode, output, duration, timed_out, self.network_isolated, limit,
             self.source_protected, self.variant,
         )  # fmt: skip
+
+
+def _program(argv: Sequence[str]) -> str | None:
+    """The executable a command starts: past `env VAR=value ...`, the first word of `sh -c`."""
+    words = list(argv)
+    if len(words) >= 3 and words[0] == "sh" and words[1] == "-c":
+        try:
+            words = shlex.split(words[2])
+        except ValueError:
+            return None
+    if words and Path(words[0]).name == "env":
+        words = words[1:]
+    while words and "=" in words[0] and not words[0].startswith(("/", ".")):
+        words = words[1:]
+    return words[0] if words else None
 
 
 def _kill_tree(proc: subprocess.Popen[bytes], init: int | None) -> None:

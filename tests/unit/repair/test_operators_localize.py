@@ -151,3 +151,37 @@ def test_probe_describes_hostile_values_safely() -> None:
 
     assert probe_plugin.describe(Bad()) == {"type": "Bad", "repr": "<unrepresentable: RuntimeError>"}
     assert len(probe_plugin.describe("x" * 1000)["repr"]) == 160
+
+
+def test_rank_prefers_the_failing_call_and_discounts_failure_reporting() -> None:
+    from hephaestus.repair.probe import Segment
+
+    app = {1, 2, 3, 4, 9}
+    spectrum = Spectrum(
+        outcomes={"t::fail": "failed", "t::ok": "passed"},
+        lines={
+            "t::fail": {"app.py": frozenset(app), "tests/helpers.py": frozenset({18, 20})},
+            "t::ok": {"app.py": frozenset({7}), "tests/helpers.py": frozenset({18})},
+        },
+        segments={
+            "t::fail": (
+                Segment(("tests/t.py", 5), None, "f", {"app.py": frozenset({1, 2, 3})}),  # passed
+                Segment(("tests/t.py", 6), None, "f", {"app.py": frozenset({1, 2, 4})}),  # failed
+                # the helper's failure branch (line 20; passing tests run only its line 18)
+                Segment(("tests/helpers.py", 20), None, "dump", {"app.py": frozenset({9})}),
+            )
+        },
+    )
+    ranked = rank_suspects(
+        spectrum,
+        failing=["t::fail"],
+        is_test=lambda p: p.startswith("tests/"),
+        function_of=lambda p, n: "helper" if p.startswith("tests/") else "f",
+    )
+    order = [s.line for s in ranked]
+    assert order[0] == 4  # run only by the call that failed
+    assert order.index(1) < order.index(3)
+    assert order.index(2) < order.index(3)
+    assert order[-1] == 9  # run only to report the failure
+    scores = {s.line: s.score for s in ranked}
+    assert scores[9] < scores[3]
