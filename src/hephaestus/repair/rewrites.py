@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 
 from hephaestus.repair.mutant import Mutant
 from hephaestus.repair.pysource import PySource
+from hephaestus.repair.regex_edits import pattern_edits
 
 __all__ = ["rewrites"]
 
@@ -26,10 +27,8 @@ _CALLABLE_TYPES = frozenset(
 _RE_FUNCS = frozenset(
     {"match", "search", "fullmatch", "sub", "subn", "compile", "findall", "finditer", "split"}
 )
-_NEGATED_CLASS = re.compile(r"\[\^((?:\\.|[^\]\\])+)\]")
-_ATOM = re.compile(r"\\.|.", re.S)
 _NAME_CHOICES = 4
-_REGEX_EDITS = 12
+_REGEX_EDITS = 24
 
 
 def _tables(src: PySource, qualname: str | None) -> list[symtable.SymbolTable]:
@@ -144,27 +143,6 @@ def _lookups(
             yield Mutant(src.path, *src.span(node), text, "lookup", desc, 0.55, qualname)
 
 
-def _pattern_edits(literal: str) -> Iterator[tuple[str, str]]:
-    """(new literal source, description): one character dropped from a negated class, `+` <-> `*`."""
-    for match in _NEGATED_CLASS.finditer(literal):
-        atoms = _ATOM.findall(match.group(1))
-        if len(atoms) < 2:
-            continue
-        offset = match.start(1)
-        for atom in atoms:
-            new = literal[:offset] + literal[offset + len(atom) :]
-            yield new, f"drop `{atom}` from `{match.group(0)}` at {match.start()}"
-            offset += len(atom)
-    for index, char in enumerate(literal):
-        if char not in "+*" or index == 0:
-            continue
-        escapes = len(literal[:index]) - len(literal[:index].rstrip("\\"))
-        if escapes % 2 or literal[index - 1] in "+*?{(":
-            continue
-        other = "*" if char == "+" else "+"
-        yield literal[:index] + other + literal[index + 1 :], f"quantifier `{char}` -> `{other}` at {index}"
-
-
 def _regexes(src: PySource, stmt: ast.stmt, line: int, qualname: str | None) -> Iterator[Mutant]:
     """Mutations of a regular-expression literal given to `re.*` on this line."""
     for node in ast.walk(stmt):
@@ -178,13 +156,17 @@ def _regexes(src: PySource, stmt: ast.stmt, line: int, qualname: str | None) -> 
         ):
             continue
         pattern = node.args[0]
+        if isinstance(pattern, ast.BinOp) and isinstance(pattern.op, ast.Mod):
+            pattern = pattern.left  # r'...%s...' % NAME
+        elif isinstance(pattern, ast.Call) and isinstance(pattern.func, ast.Attribute):
+            pattern = pattern.func.value  # r'...{}...'.format(NAME)
         if not (isinstance(pattern, ast.Constant) and isinstance(pattern.value, str)):
             continue
         if not pattern.lineno <= line <= (pattern.end_lineno or pattern.lineno) and node.lineno != line:
             continue
         literal = src.segment(pattern)
         made = 0
-        for new, desc in _pattern_edits(literal):
+        for new, desc in pattern_edits(literal):
             try:
                 re.compile(ast.literal_eval(new))
             except (ValueError, SyntaxError, re.error):
