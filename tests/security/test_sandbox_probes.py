@@ -182,3 +182,39 @@ def test_a_project_venv_in_a_hidden_directory_runs_without_exposing_its_neighbou
         assert done.output.split() == [str(venv), "False"]
     assert write.returncode != 0  # read-only
     assert not (venv / "x").exists()
+
+
+def test_a_fork_bomb_stops_at_the_process_cap(repo: Path) -> None:
+    """Where a pids cgroup can be made, a test forking without end gets EAGAIN at the cap and
+    cannot move itself out of the cgroup."""
+    bomb = (
+        "import os, time\n"
+        "n = 0\n"
+        "try:\n"
+        "    for _ in range(2000):\n"
+        "        if os.fork() == 0:\n"
+        "            time.sleep(5)\n"
+        "            os._exit(0)\n"
+        "        n += 1\n"
+        "except OSError as exc:\n"
+        "    print('stopped', n, exc.errno)\n"
+        "else:\n"
+        "    print('forked', n)\n"
+        "cg = [l.split(':', 2)[2] for l in open('/proc/self/cgroup') if 'pids' in l or l.startswith('0::')]\n"
+        "for path in cg:\n"
+        "    for base in ('/sys/fs/cgroup/pids', '/sys/fs/cgroup'):\n"
+        "        try:\n"
+        "            open(base + '/cgroup.procs', 'w').write(str(os.getpid()))\n"
+        "            print('escaped', base)\n"
+        "        except OSError:\n"
+        "            pass\n"
+    )
+    with Sandbox(repo, timeout_s=60, max_processes=64) as box:
+        if box.process_limit is None:
+            pytest.skip("no writable pids cgroup here")
+        assert box.process_limit == 64
+        done = box.run([PY, "-c", bomb])
+    words = done.output.split()
+    assert words[:1] == ["stopped"], done.output
+    assert int(words[1]) < 64
+    assert "escaped" not in done.output

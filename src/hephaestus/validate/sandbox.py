@@ -34,6 +34,7 @@ from hephaestus.validate.isolation import (
     namespace_init,
     scrubbed_env,
 )
+from hephaestus.validate.limits import PidsCgroup
 
 __all__ = ["SKIP_DIRS", "Sandbox", "SandboxResult"]
 
@@ -107,12 +108,15 @@ class Sandbox:
         isolate_network: bool = True,
         require_isolation: bool = True,
         env: Mapping[str, str] | None = None,
+        max_processes: int = 512,
     ) -> None:
         self.source = Path(repo).resolve()
         if not self.source.is_dir():
             raise InputError(f"repository {repo} is not a directory")
         self.timeout_s = timeout_s
         self.memory_mb = memory_mb
+        self.max_processes = max_processes
+        self._pids: PidsCgroup | None = None
         self._extra_env = dict(env or {})
         found = isolation_available() if isolate_network else None
         if found is None and isolate_network:
@@ -136,6 +140,11 @@ class Sandbox:
     @property
     def network_isolated(self) -> bool:
         return self.variant != "none"
+
+    @property
+    def process_limit(self) -> int | None:
+        """The cap on processes a command may run at once (a pids cgroup), None without one."""
+        return self._pids.max_pids if self._pids is not None else None
 
     @property
     def source_protected(self) -> bool:
@@ -163,6 +172,7 @@ class Sandbox:
                 (self._root / name).mkdir()
             self.content_hash = self._copy()
             self._env = scrubbed_env(self._root / "home", self._root / "tmp", self._extra_env)
+            self._pids = PidsCgroup.create(max_pids=self.max_processes)
         except BaseException:
             self.close()
             raise
@@ -174,7 +184,10 @@ class Sandbox:
         self.close()
 
     def close(self) -> None:
-        """Delete the temporary directory (idempotent)."""
+        """Delete the temporary directory and the process cgroup (idempotent)."""
+        if self._pids is not None:
+            self._pids.close()
+            self._pids = None
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
@@ -204,6 +217,8 @@ class Sandbox:
 
     def _preexec(self, cpu_s: int) -> None:  # pragma: no cover - runs in the child between fork and exec
         die_with_parent()
+        if self._pids is not None:
+            self._pids.join()
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 5))
         memory = self.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
