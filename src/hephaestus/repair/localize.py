@@ -8,6 +8,7 @@ that failed against the earlier calls that passed), the failing traceback and ex
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ _RECENT_BONUS = 0.05
 _CALL_WEIGHT = 0.5  # Ochiai over the failing test's calls, added to the test-level score
 _REPORTING = 0.3  # lines a failing test ran only while reporting its failure
 _EXCEPTION_CLASS = 0.5  # methods of exception classes run because the failure was raised
+_BRANCH_SHARE = 10  # a helper line run by at most 1 in 10 of the passing tests that run the helper
 _REPR = frozenset({"__repr__", "__str__", "__format__"})
 
 
@@ -110,22 +112,26 @@ def rank_suspects(
             for line in lines:
                 cover_f[(path, line)] = cover_f.get((path, line), 0) + 1
     cover_p: dict[tuple[str, int], int] = {}
-    passing_test_lines: dict[str, set[int]] = {}
+    passing_test_lines: dict[str, list[frozenset[int]]] = {}  # test file -> lines run, per passing test
     for test in passed:
         for path, lines in spectrum.lines.get(test, {}).items():
             if is_test(path):
-                passing_test_lines.setdefault(path, set()).update(lines)
+                passing_test_lines.setdefault(path, []).append(lines)
                 continue
             for line in lines:
                 if (path, line) in cover_f:
                     cover_p[(path, line)] = cover_p.get((path, line), 0) + 1
-    passing_functions = {
-        (path, function_of(path, n)) for path, lines in passing_test_lines.items() for n in lines
-    }
 
+    @functools.cache
+    def functions_run(path: str) -> list[tuple[frozenset[int], frozenset[str | None]]]:
+        return [(t, frozenset(function_of(path, n) for n in t)) for t in passing_test_lines.get(path, ())]
+
+    @functools.cache
     def failure_branch(path: str, line: int) -> bool:
-        run = line in passing_test_lines.get(path, ())
-        return not run and (path, function_of(path, line)) in passing_functions
+        """A line of a test helper that passing tests run, but (almost) never this line of it."""
+        function = function_of(path, line)
+        runs = [lines for lines, functions in functions_run(path) if function in functions]
+        return bool(runs) and _BRANCH_SHARE * sum(line in t for t in runs) <= len(runs)
 
     calls, reporting_only = _call_scores(spectrum, failed, failure_branch)
     bonus: dict[tuple[str, int], float] = {}

@@ -7,7 +7,9 @@ interpreter). It writes JSON that probe.py reads back; it never imports hephaest
 Modes (CONFIG is a JSON object):
 - ``spectrum``: runs the selected tests normally while tracing which lines of files under
   ``root`` each test executes; for failing tests it records the values of the locals of the
-  traceback's frames in those files (type and a bounded repr). The named failing tests run first;
+  traceback's frames in those files (type and a bounded repr). The named failing tests run first.
+  In a passing test a function's calls past the 200th run untraced (hot code costs most and
+  its lines are seen by then); failing tests are traced in full.
   one JSON line per test: ``{"test", "outcome", "lines": {path: [line, ...]}, "recent", "frames"}``.
   A failing test also gets ``segments``: its run cut at each call from test or outside code into
   repo code (``{"entry": [path, line] or null, "ext": caller file outside the repo, "callee",
@@ -40,6 +42,7 @@ _MAX_LOCALS = 24
 _MAX_OTHERS = 400
 _RECENT = 300
 _SEGMENTS = 400  # per failing test; later calls share the last segment
+_HOT_CALLS = 200  # in a passing test, a function's later calls run untraced (their lines are mostly seen)
 
 
 def is_test_file(rel: str) -> bool:
@@ -112,12 +115,14 @@ class _Spectrum:
         self.out = str(cfg["out"])
         self.test_timeout_s = float(cfg.get("test_timeout_s", 30))
         self.failing = list(cfg.get("failing", []))
+        self.warm = list(cfg.get("warm", []))
         self.tests: dict[str, dict[str, Any]] = {}
         self.frames: dict[str, list[dict[str, Any]]] = {}
         self._lines: dict[str, set[int]] = {}
         self._keep: dict[str, str | None] = {}
         self._recent: deque[tuple[str, int]] = deque(maxlen=_RECENT)
         self._segmenting = False
+        self._calls: dict[types.CodeType, int] = {}
         self._segments: list[dict[str, Any]] = []
         self._entry: tuple[str | None, int, int] | None = None
 
@@ -160,7 +165,11 @@ class _Spectrum:
         rel = self._rel(frame.f_code.co_filename)
         if rel is None:
             return None
-        if self._segmenting and not is_test_file(rel):
+        if not self._segmenting:
+            calls = self._calls[frame.f_code] = self._calls.get(frame.f_code, 0) + 1
+            if calls > _HOT_CALLS:
+                return None
+        elif not is_test_file(rel):
             self._enter(frame)
             if self._segments:
                 self._segments[-1]["lines"].setdefault(rel, set()).add(frame.f_lineno)
@@ -173,6 +182,7 @@ class _Spectrum:
         self._recent.clear()
         self._segmenting = item.nodeid in self.failing
         self._segments, self._entry = [], None
+        self._calls = {}
         self.tests[item.nodeid] = {"outcome": "passed", "lines": {}}
         previous = signal.signal(signal.SIGALRM, _hang)  # a hang is a failure to search, not a stop
         signal.alarm(max(1, int(self.test_timeout_s)))
@@ -201,15 +211,21 @@ class _Spectrum:
         if report.failed:
             entry["outcome"] = "failed"
             if call.excinfo is not None and item.nodeid not in self.frames:
-                self.frames[item.nodeid] = frame_values(call.excinfo.tb, self.root)
+                tracer = sys.gettrace()
+                sys.settrace(None)  # the reprs taken here are ours, not the test's: never traced
+                try:
+                    self.frames[item.nodeid] = frame_values(call.excinfo.tb, self.root)
+                finally:
+                    sys.settrace(tracer)
                 entry["error"] = f"{call.excinfo.typename}: {str(call.excinfo.value)[:300]}"
         elif report.skipped and entry["outcome"] == "passed":
             entry["outcome"] = "skipped"
 
     def pytest_collection_modifyitems(self, session: Any, config: Any, items: list[Any]) -> None:
-        """The named failing tests first, so a run cut short by its time limit still has them."""
-        first = set(self.failing)
-        items.sort(key=lambda item: item.nodeid not in first)
+        """The named failing tests first, so a run cut short by its time limit still has them
+        (after the `warm` tests, which run first to do the process's one-time work)."""
+        warm, first = set(self.warm), set(self.failing)
+        items.sort(key=lambda item: 0 if item.nodeid in warm else 1 if item.nodeid in first else 2)
 
     def _flush(self, nodeid: str) -> None:
         """One JSON line per finished test (a run that is killed keeps what it had)."""

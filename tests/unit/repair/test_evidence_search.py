@@ -95,6 +95,37 @@ def test_countdown_from_odd():
 """
 
 
+RATES = """
+_TABLE = {}
+
+
+def table():
+    if not _TABLE:
+        _TABLE["vat"] = 0.2
+    return _TABLE
+
+
+def gross(net):
+    return net * (1 + table()["vat"])
+
+
+def net_of(gross_value):
+    return gross_value * (1 - table()["vat"])
+"""
+
+RATES_TESTS = """
+from shop.rates import gross, net_of
+
+
+def test_gross():
+    assert round(gross(100), 6) == 120
+
+
+def test_net():
+    assert round(net_of(120), 6) == 100
+"""
+
+
 def _pytest_output(repo: Path, test: str) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
@@ -114,6 +145,8 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "shop/names.py": NORMALIZE,
         "tests/test_pricing.py": PRICING_TESTS,
         "tests/test_names.py": NORMALIZE_TESTS,
+        "shop/rates.py": RATES,
+        "tests/test_rates.py": RATES_TESTS,
         "pyproject.toml": "[tool.pytest.ini_options]\npythonpath = ['.']\n",
     }
     for rel, text in files.items():
@@ -231,3 +264,14 @@ def test_not_reproduced_when_the_named_test_passes(shop: Path, prober: Prober) -
 def test_no_evidence_without_a_failing_test_in_the_repo(shop: Path) -> None:
     assert investigate("Traceback (most recent call last):\nValueError: x\n", shop, prober=Prober()) is None
     assert investigate("FAILED ../outside.py::test_x - E\n", shop, prober=Prober()) is None
+
+
+def test_one_time_work_of_the_process_is_not_charged_to_the_failing_test(shop: Path, prober: Prober) -> None:
+    """The failing test runs first, so a lazy cache fills in it; its spectrum comes from a second
+    run after the passing test that shares most code with it, where the cache is already full."""
+    evidence = investigate(_pytest_output(shop, "tests/test_rates.py"), shop, prober=prober)
+    assert evidence is not None
+    assert evidence.reproduced
+    ranked = [(s.path, s.line) for s in evidence.suspects]
+    assert ("shop/rates.py", 6) not in ranked  # `_TABLE["vat"] = 0.2` ran once, in the warm-up
+    assert ranked[0] == ("shop/rates.py", 15)  # net_of's return: only the failing test runs it
