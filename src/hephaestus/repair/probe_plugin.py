@@ -42,6 +42,7 @@ _MAX_LOCALS = 24
 _MAX_OTHERS = 400
 _RECENT = 300
 _SEGMENTS = 400  # per failing test; later calls share the last segment
+_GUARD_LIMITS = 3  # a candidate's guard tests get this many times its failing tests' time limit
 _HOT_CALLS = 200  # in a passing test, a function's later calls run untraced (their lines are mostly seen)
 
 
@@ -388,7 +389,8 @@ class _Screen:
         return failed
 
     def _child(self, cand: dict[str, Any], failing: list[Any], others: list[Any], out: str) -> None:
-        signal.alarm(max(1, int(self.cfg.get("timeout_s", 10))))
+        limit = max(1, int(self.cfg.get("timeout_s", 10)))
+        signal.alarm(limit)  # the failing tests: a hang is caught quickly
         for item in [*failing, *others][:1]:
             item.config.option.tbstyle = "no"  # a failure's verdict is enough; its report is costly
         began = time.monotonic()
@@ -397,6 +399,8 @@ class _Screen:
             self._apply(cand)
             still = self._run(failing)
             result["fixed"] = len(failing) - len(still)
+            if not still:
+                signal.alarm(_GUARD_LIMITS * limit)  # the guards are many more tests
             result["broke"] = [] if still else self._run(others)
         except BaseException as exc:
             result = {"id": result["id"], "status": "error", "error": f"{type(exc).__name__}: {exc}"[:300]}
