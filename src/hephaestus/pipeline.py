@@ -18,15 +18,15 @@ from hephaestus.bus import DEAD_LETTER, ERRORS, RAW_LOGS, STRUCTURED_LOGS, Bus, 
 from hephaestus.collect import FileSource
 from hephaestus.errors import PermanentError
 from hephaestus.process.processor import Processor
-from hephaestus.records import ErrorEvent, RawLog, StructuredLog
+from hephaestus.records import ErrorEvent, StructuredLog
 from hephaestus.store import Store
 from hephaestus.store.sinks import IssueSink, LogIndexSink
+from hephaestus.wire import decode_raw, encode
 
 __all__ = ["Pipeline", "PipelineStats", "dead_letter"]
 
 ORIGIN = "hephaestus-origin"
 _MAX_UNACKED = 256  # processed batches awaiting acknowledgement before process_once flushes
-_log_json = StructuredLog.__pydantic_serializer__.to_json  # JSON bytes, as model_dump_json().encode()
 _event_json = ErrorEvent.__pydantic_serializer__.to_json
 _TRACE_KEY = b'"trace_id"'  # in a StructuredLog's JSON only when process_info holds a trace id
 _LOG_START = b'{"log_id":'  # how every StructuredLog the processor writes begins
@@ -147,11 +147,12 @@ class Pipeline:
         bulk = self.bulk
         for msg in batch:
             try:
-                raw = RawLog.model_validate_json(msg.value)
-                outputs = self.processor.process(raw, origin=msg.headers.get(ORIGIN))
-            except ValidationError as exc:
-                self._dead(msg, f"not a RawLog: {exc.errors()[0]['msg']}")
+                raw = decode_raw(msg.value)  # msgspec; pydantic only for what it does not take
+            except PermanentError as exc:
+                self._dead(msg, str(exc))
                 continue
+            try:
+                outputs = self.processor.process(raw, origin=msg.headers.get(ORIGIN))
             except PermanentError as exc:
                 self._dead(msg, f"permanent: {exc}")
                 continue
@@ -160,7 +161,7 @@ class Pipeline:
                 continue
             for out in outputs:
                 log = out.structured
-                bulk.produce(self.structured, _log_json(log), key=log.log_id.encode())
+                bulk.produce(self.structured, encode(log), key=log.log_id.encode())
                 self.stats.structured += 1
                 if out.event is not None:
                     ev = out.event
