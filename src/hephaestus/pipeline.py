@@ -9,6 +9,7 @@ the prompt one. Poison records go to the dead-letter topic.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -67,7 +68,9 @@ def dead_letter(producer: Producer, topic: str, message: Message, reason: str) -
 
 class Pipeline:
     """Runs any subset of the stages; `prefix` namespaces the topics (tests, multi-tenant) and
-    `group_prefix` the consumer groups ("" = the bare step names: a KafkaBus adds its own)."""
+    `group_prefix` the consumer groups ("" = the bare step names: a KafkaBus adds its own).
+    `linger_s` > 0: the analyze and index steps gather records that long (or `batch_size`) once the
+    first arrived, so a store transaction and a commit serve many records (a standalone analyzer)."""
 
     def __init__(
         self,
@@ -79,8 +82,10 @@ class Pipeline:
         group_prefix: str = "hephaestus",
         batch_size: int = 1000,
         poll_timeout_s: float = 0.05,
+        linger_s: float = 0.0,
     ) -> None:
         self.bus = bus
+        self.linger_s = linger_s
         self.store = store
         self.processor = processor
         self.batch_size = batch_size
@@ -211,7 +216,7 @@ class Pipeline:
         if self.issue_sink is None:
             raise RuntimeError("analyze_once needs a Store")
         consumer = self._consumer("analyzer", self.errors)
-        batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
+        batch = self._gather(consumer)
         events: list[ErrorEvent] = []
         for msg in batch:
             try:
@@ -228,12 +233,21 @@ class Pipeline:
             consumer.commit(batch)
         return len(batch)
 
+    def _gather(self, consumer: Consumer) -> list[Message]:
+        """A batch; with `linger_s`, what arrives within it after the first record joins the batch."""
+        batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
+        if batch and self.linger_s:
+            until = time.monotonic() + self.linger_s
+            while len(batch) < self.batch_size and (left := until - time.monotonic()) > 0:
+                batch += consumer.poll_batch(self.batch_size - len(batch), timeout=left)
+        return batch
+
     def index_once(self) -> int:
         """Keep structured logs with trace ids in the store (related-logs context)."""
         if self.index_sink is None:
             raise RuntimeError("index_once needs a Store")
         consumer = self._consumer("indexer", self.structured)
-        batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
+        batch = self._gather(consumer)
         logs: list[StructuredLog] = []
         for msg in batch:
             value = msg.value
