@@ -5,9 +5,11 @@ Measures (1) a bare confluent-kafka consume->produce->commit passthrough, (2) th
 preloaded raw logs into the store, with the CPU each role spent per log (and the rate those costs
 allow on this machine's cores: the CPU-bound ceiling), and (3) ingest ->
 error-event latency at a paced rate through one processor, after a warm-up. Last line:
-RESULT throughput_logs_per_s=N p99_ms=M passthrough_ratio=R
+RESULT throughput_logs_per_s=N p99_ms=M passthrough_ratio=R hx_cpu_us_per_log=C pt_cpu_us_per_msg=B
+p99_at_<rate>_ms=M (hx_cpu: CPU time of the processor + analyzer services per log, broker excluded;
+pt_cpu: the bare passthrough's CPU time per message, the same run's baseline; p99 is wall time)
 
-    .venv/bin/python bench/kafka_pipeline.py [--logs 40000] [--rate 2000] [--seconds 10] [--warmup 3]
+    .venv/bin/python bench/kafka_pipeline.py [--logs 40000] [--rate 1000] [--seconds 10] [--warmup 3]
         [--processors 1] [--full-jit-broker]
 """
 
@@ -70,8 +72,10 @@ def preload(bootstrap: str, topic: str, count: int) -> None:
     producer.flush(60)
 
 
-def passthrough(bootstrap: str, src: str, dst: str, count: int) -> float:
-    """Bare client: consume a batch, produce it, flush, commit (the pipeline's loop without work)."""
+def passthrough(bootstrap: str, src: str, dst: str, count: int) -> tuple[float, float]:
+    """Bare client: consume a batch, produce it, flush, commit (the pipeline's loop without work).
+
+    Returns (messages/s, CPU µs per message of this process: Python side and librdkafka threads)."""
     consumer = Consumer(
         {
             "bootstrap.servers": bootstrap,
@@ -90,20 +94,20 @@ def passthrough(bootstrap: str, src: str, dst: str, count: int) -> float:
         }
     )
     consumer.subscribe([src])
-    moved, began = 0, 0.0
+    moved, began, cpu0 = 0, 0.0, 0.0
     while moved < count:
         batch = [m for m in consumer.consume(1000, timeout=1.0) if m.error() is None]
         if batch and not began:
-            began = time.perf_counter()
+            began, cpu0 = time.perf_counter(), time.process_time()
         for msg in batch:
             producer.produce(dst, msg.value(), msg.key(), headers=msg.headers())
         producer.flush(30)
         if batch:
             consumer.commit(asynchronous=False)
         moved += len(batch)
-    elapsed = time.perf_counter() - began
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu0
     consumer.close()
-    return count / elapsed
+    return count / elapsed, cpu / count * 1e6
 
 
 def free_port() -> int:
@@ -240,7 +244,7 @@ def latency(settings: KafkaSettings, config: Path, rate: int, seconds: float, wa
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--logs", type=int, default=40_000)
-    ap.add_argument("--rate", type=int, default=2_000)
+    ap.add_argument("--rate", type=int, default=1_000, help="ingest rate of the latency run (logs/s)")
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument(
         "--kafka-config",
@@ -287,10 +291,13 @@ def main() -> None:
             f"broker start {kafka.start_seconds:.1f} s; preload 2x{args.logs} in "
             f"{time.perf_counter() - started:.1f} s"
         )
-        pt = passthrough(
+        pt, pt_cpu = passthrough(
             kafka.bootstrap_servers, bus.physical("bench.pt.in"), bus.physical("bench.pt.out"), args.logs
         )
-        print(f"passthrough (bare confluent-kafka consume->produce->commit): {pt:,.0f} msgs/s")
+        print(
+            f"passthrough (bare confluent-kafka consume->produce->commit): {pt:,.0f} msgs/s, "
+            f"{pt_cpu:.1f} µs CPU per message"
+        )
         tput, proc_only, cpu = pipeline_throughput(
             config, args.logs, args.processors, [p.pid for p in kafka.procs]
         )
@@ -299,6 +306,12 @@ def main() -> None:
             f"1 in {ERROR_EVERY} errors): {tput:,.0f} logs/s end to end; processors done at "
             f"{proc_only:,.0f} logs/s; CPU per log: "
             + ", ".join(f"{role} {us:.0f} µs" for role, us in cpu.items())
+        )
+        hx_cpu = cpu["processor"] + cpu["analyzer"]
+        print(
+            f"services' CPU time per log (processor + analyzer, broker excluded): {hx_cpu:.0f} µs "
+            f"= {hx_cpu / pt_cpu:.1f}x the bare passthrough's {pt_cpu:.1f} µs per message (one hop; "
+            f"a log crosses two: raw -> processor -> structured/errors -> analyzer)"
         )
         cores = os.cpu_count() or 1
         ceiling = cores * 1e6 / sum(cpu.values())
@@ -315,7 +328,10 @@ def main() -> None:
             f"(after {args.warmup:.0f} s of warm-up at that rate): "
             f"n={len(lat)} p50={p50:.1f} ms p99={p99:.1f} ms max={lat[-1] if lat else float('nan'):.1f} ms"
         )
-    print(f"RESULT throughput_logs_per_s={tput:.0f} p99_ms={p99:.1f} passthrough_ratio={tput / pt:.3f}")
+    print(
+        f"RESULT throughput_logs_per_s={tput:.0f} p99_ms={p99:.1f} passthrough_ratio={tput / pt:.3f} "
+        f"hx_cpu_us_per_log={hx_cpu:.0f} pt_cpu_us_per_msg={pt_cpu:.1f} p99_at_{args.rate}_ms={p99:.1f}"
+    )
 
 
 if __name__ == "__main__":

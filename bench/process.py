@@ -8,7 +8,7 @@ Input kinds (all built deterministically from files in the repository / shared d
 For each kind and repetition (fresh Processor / miner every time):
   process  records/s of Processor.process(RawLog) alone
   step     records/s of pipeline.process_once's per-record work without the bus:
-           RawLog.model_validate_json(bytes) -> Processor.process -> model_dump_json() of every output
+           decode_raw(bytes) -> Processor.process -> encode() / model_dump_json() of every output
   miner    records/s of TemplateMiner.add on the contents the Processor hands the miner
   drain3   records/s of drain3 TemplateMiner.add_log_message on the same contents (default config,
            in the same process and run)
@@ -40,6 +40,7 @@ from hephaestus.process.multiline import MultilineAssembler
 from hephaestus.process.processor import Processor
 from hephaestus.process.templates import TemplateMiner
 from hephaestus.records import RawLog
+from hephaestus.wire import decode_raw, encode
 
 REPO = Path(__file__).resolve().parent.parent
 SYSTEMS = ["HDFS", "Hadoop", "Spark", "Zookeeper", "BGL", "HPC", "Thunderbird", "Windows",
@@ -121,11 +122,10 @@ def time_process(records: list[RawLog]) -> float:
 def time_step(payloads: list[bytes]) -> float:
     proc = Processor()
     process = proc.process
-    validate = RawLog.model_validate_json
     t0 = _clock()
     for value in payloads:
-        for out in process(validate(value), origin=None):
-            out.structured.model_dump_json().encode()
+        for out in process(decode_raw(value), origin=None):
+            encode(out.structured)
             if out.event is not None:
                 out.event.model_dump_json().encode()
     return _clock() - t0

@@ -9,6 +9,7 @@ the prompt one. Poison records go to the dead-letter topic.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,15 +19,15 @@ from hephaestus.bus import DEAD_LETTER, ERRORS, RAW_LOGS, STRUCTURED_LOGS, Bus, 
 from hephaestus.collect import FileSource
 from hephaestus.errors import PermanentError
 from hephaestus.process.processor import Processor
-from hephaestus.records import ErrorEvent, RawLog, StructuredLog
+from hephaestus.records import ErrorEvent, StructuredLog
 from hephaestus.store import Store
 from hephaestus.store.sinks import IssueSink, LogIndexSink
+from hephaestus.wire import decode_raw, encode
 
 __all__ = ["Pipeline", "PipelineStats", "dead_letter"]
 
 ORIGIN = "hephaestus-origin"
 _MAX_UNACKED = 256  # processed batches awaiting acknowledgement before process_once flushes
-_log_json = StructuredLog.__pydantic_serializer__.to_json  # JSON bytes, as model_dump_json().encode()
 _event_json = ErrorEvent.__pydantic_serializer__.to_json
 _TRACE_KEY = b'"trace_id"'  # in a StructuredLog's JSON only when process_info holds a trace id
 _LOG_START = b'{"log_id":'  # how every StructuredLog the processor writes begins
@@ -67,7 +68,9 @@ def dead_letter(producer: Producer, topic: str, message: Message, reason: str) -
 
 class Pipeline:
     """Runs any subset of the stages; `prefix` namespaces the topics (tests, multi-tenant) and
-    `group_prefix` the consumer groups ("" = the bare step names: a KafkaBus adds its own)."""
+    `group_prefix` the consumer groups ("" = the bare step names: a KafkaBus adds its own).
+    `linger_s` > 0: the analyze and index steps gather records that long (or `batch_size`) once the
+    first arrived, so a store transaction and a commit serve many records (a standalone analyzer)."""
 
     def __init__(
         self,
@@ -79,8 +82,10 @@ class Pipeline:
         group_prefix: str = "hephaestus",
         batch_size: int = 1000,
         poll_timeout_s: float = 0.05,
+        linger_s: float = 0.0,
     ) -> None:
         self.bus = bus
+        self.linger_s = linger_s
         self.store = store
         self.processor = processor
         self.batch_size = batch_size
@@ -147,11 +152,12 @@ class Pipeline:
         bulk = self.bulk
         for msg in batch:
             try:
-                raw = RawLog.model_validate_json(msg.value)
-                outputs = self.processor.process(raw, origin=msg.headers.get(ORIGIN))
-            except ValidationError as exc:
-                self._dead(msg, f"not a RawLog: {exc.errors()[0]['msg']}")
+                raw = decode_raw(msg.value)  # msgspec; pydantic only for what it does not take
+            except PermanentError as exc:
+                self._dead(msg, str(exc))
                 continue
+            try:
+                outputs = self.processor.process(raw, origin=msg.headers.get(ORIGIN))
             except PermanentError as exc:
                 self._dead(msg, f"permanent: {exc}")
                 continue
@@ -160,7 +166,7 @@ class Pipeline:
                 continue
             for out in outputs:
                 log = out.structured
-                bulk.produce(self.structured, _log_json(log), key=log.log_id.encode())
+                bulk.produce(self.structured, encode(log), key=log.log_id.encode())
                 self.stats.structured += 1
                 if out.event is not None:
                     ev = out.event
@@ -210,7 +216,7 @@ class Pipeline:
         if self.issue_sink is None:
             raise RuntimeError("analyze_once needs a Store")
         consumer = self._consumer("analyzer", self.errors)
-        batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
+        batch = self._gather(consumer)
         events: list[ErrorEvent] = []
         for msg in batch:
             try:
@@ -227,12 +233,21 @@ class Pipeline:
             consumer.commit(batch)
         return len(batch)
 
+    def _gather(self, consumer: Consumer) -> list[Message]:
+        """A batch; with `linger_s`, what arrives within it after the first record joins the batch."""
+        batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
+        if batch and self.linger_s:
+            until = time.monotonic() + self.linger_s
+            while len(batch) < self.batch_size and (left := until - time.monotonic()) > 0:
+                batch += consumer.poll_batch(self.batch_size - len(batch), timeout=left)
+        return batch
+
     def index_once(self) -> int:
         """Keep structured logs with trace ids in the store (related-logs context)."""
         if self.index_sink is None:
             raise RuntimeError("index_once needs a Store")
         consumer = self._consumer("indexer", self.structured)
-        batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
+        batch = self._gather(consumer)
         logs: list[StructuredLog] = []
         for msg in batch:
             value = msg.value

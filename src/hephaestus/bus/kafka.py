@@ -50,6 +50,7 @@ class KafkaConsumer(Consumer):
         self._committed: dict[tuple[str, int], int] = {}  # next offset to read, as last committed here
         self._unsure: set[tuple[str, int]] = set()  # of those, committed without waiting
         self._c = _RdConsumer(conf | bus.extra_config)
+        self._logical: dict[str, str] = {}  # physical -> logical topic name, computed once per topic
         self.assigned: set[tuple[str, int]] = set()
         self.stats: Counter[str] = Counter()
         self._c.subscribe(
@@ -83,6 +84,7 @@ class KafkaConsumer(Consumer):
                 raw += self._c.consume(num_messages=max_messages - 1, timeout=0)
         self._watch.check()
         out: list[Message] = []
+        logical = self._logical
         for msg in raw:
             err = msg.error()
             if err is not None:
@@ -92,14 +94,18 @@ class KafkaConsumer(Consumer):
                     raise RetryableError(f"Kafka consumer failed: {err.str()}")
                 self.stats["errors"] += 1
                 continue
+            topic, headers = msg.topic() or "", msg.headers()
+            name = logical.get(topic)
+            if name is None:
+                name = logical[topic] = self._bus.logical(topic)
             out.append(
                 Message(
-                    self._bus.logical(msg.topic() or ""),
+                    name,
                     msg.partition() or 0,
                     msg.offset() or 0,
                     msg.key(),
                     msg.value() or b"",
-                    _headers(msg.headers()),
+                    _headers(headers) if headers else {},
                 )
             )
         self.stats["received"] += len(out)

@@ -61,7 +61,10 @@ class KafkaProducer(Producer):
         self.stats: Counter[str] = Counter()
         self._unpolled = 0
         self._epoch = 0  # batch counter for mark()/delivered()
-        self._open: Counter[int] = Counter()  # epoch -> records sent in it and not yet acknowledged
+        self._open: dict[int, int] = {}  # epoch -> records sent in it and not yet acknowledged
+        # one delivery callback per batch, not per record: a headerless record is rebuilt from the
+        # delivery report if it has to be re-sent (reports carry no headers: those keep their record)
+        self._epoch_done = functools.partial(self._on_epoch_delivery, 0)
         self._replaying: list[Path] = [] if bulk else self._replay()
 
     def produce(
@@ -70,12 +73,21 @@ class KafkaProducer(Producer):
         self._watch.check()
         if key is None and topic in self._bus.compacted:
             raise PermanentError(f"topic {topic} is compacted: records need a key")
-        record = {"topic": self._bus.physical(topic), "value": value, "key": key, "headers": headers or {}}
-        self._send(record)
+        physical = self._bus.physical(topic)
+        if not headers:  # the hot path: no record dict, no callback object per record
+            try:
+                self._p.produce(physical, value, key, on_delivery=self._epoch_done)
+            except BufferError:
+                pass  # queue full: _send waits for room (or raises BackpressureError)
+            else:
+                self._sent(self._epoch)
+                return
+        self._send({"topic": physical, "value": value, "key": key, "headers": headers or {}})
 
     def mark(self) -> int:
         """End the current batch; `delivered(token)` turns True once all of it is acknowledged."""
         token, self._epoch = self._epoch, self._epoch + 1
+        self._epoch_done = functools.partial(self._on_epoch_delivery, self._epoch)
         return token
 
     def delivered(self, token: int) -> bool:
@@ -99,26 +111,44 @@ class KafkaProducer(Producer):
                     )
                 else:
                     self._p.produce(rec["topic"], rec["value"], rec["key"], on_delivery=callback)
-                self.stats["produced"] += 1
-                self._open[rec["epoch"]] += 1
-                self._unpolled += 1
-                if self._unpolled >= _POLL_EVERY:  # serve delivery callbacks now and then, not per record
-                    self._unpolled = 0
-                    self._p.poll(0)
+                self._sent(rec["epoch"])
                 return
             except BufferError:
                 if time.monotonic() > deadline:
                     raise BackpressureError("Kafka producer queue is full") from None
                 self._p.poll(0.1)
 
+    def _sent(self, epoch: int) -> None:
+        self.stats["produced"] += 1
+        self._open[epoch] = self._open.get(epoch, 0) + 1
+        self._unpolled += 1
+        if self._unpolled >= _POLL_EVERY:  # serve delivery callbacks now and then, not per record
+            self._unpolled = 0
+            self._p.poll(0)
+
+    def _on_epoch_delivery(self, epoch: int, err: KafkaError | None, msg: Any) -> None:
+        if err is None:
+            self._acknowledged(epoch)
+            return
+        rec = {"topic": msg.topic(), "value": msg.value() or b"", "key": msg.key(), "headers": {}}
+        self._on_delivery(rec | {"epoch": epoch}, err, msg)
+
+    def _acknowledged(self, epoch: int) -> None:
+        left = self._open[epoch] - 1
+        if left:
+            self._open[epoch] = left
+        else:
+            del self._open[epoch]
+        self.stats["delivered"] += 1
+
     def _on_delivery(self, rec: dict[str, Any], err: KafkaError | None, _msg: Any) -> None:
+        if err is None:
+            self._acknowledged(rec["epoch"])
+            return
         epoch = rec["epoch"]
         self._open[epoch] -= 1
         if self._open[epoch] <= 0:
             del self._open[epoch]
-        if err is None:
-            self.stats["delivered"] += 1
-            return
         self.stats["failed"] += 1
         with self._lock:
             self._failed.append((rec, err))

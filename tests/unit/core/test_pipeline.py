@@ -6,6 +6,7 @@ from hephaestus.collect import FileSource
 from hephaestus.pipeline import ORIGIN, Pipeline
 from hephaestus.process.processor import Processor
 from hephaestus.records import RawLog
+from tests.unit.core.factories import make_event
 
 TRACE = (
     "2026-01-01 10:00:01,002 ERROR [app] failed\n"
@@ -173,3 +174,36 @@ def test_a_malformed_structured_record_is_dead_lettered_by_the_indexer(store):
     reasons = [d["reason"] for d in pipeline.dead_letters()]
     assert len(reasons) == 2
     assert all(r.startswith("not a StructuredLog") for r in reasons)
+
+
+class _OneAtATimeBus(LocalBus):
+    """Hands out one record per poll, as a consumer does while records trickle in."""
+
+    def consumer(self, group, topics):
+        inner = super().consumer(group, topics)
+        poll = inner.poll_batch
+        inner.poll_batch = lambda max_messages=500, timeout=1.0: poll(1, timeout)
+        return inner
+
+
+def _events(bus, pipeline, n):
+    producer = bus.producer()
+    for i in range(n):
+        producer.produce(pipeline.errors, make_event(i).model_dump_json().encode(), key=b"f")
+    producer.flush()
+
+
+def test_a_lingering_analyzer_takes_what_trickles_in_as_one_batch(store):
+    bus = _OneAtATimeBus(":memory:")
+    pipeline = Pipeline(bus=bus, store=store, batch_size=3, linger_s=60.0)  # ends at batch_size here
+    _events(bus, pipeline, 3)
+    assert pipeline.analyze_once() == 3  # one store transaction, one commit for the three
+    assert pipeline.stats.events_counted == 3
+    assert pipeline.analyze_once() == 0  # nothing left: no lingering on an empty poll
+
+
+def test_without_linger_the_analyzer_takes_what_one_poll_gives(store):
+    bus = _OneAtATimeBus(":memory:")
+    pipeline = Pipeline(bus=bus, store=store, batch_size=3)
+    _events(bus, pipeline, 2)
+    assert pipeline.analyze_once() == 1
