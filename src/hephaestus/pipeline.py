@@ -250,17 +250,25 @@ class Pipeline:
         return len(batch)
 
     def drain(self, *, collect: FileSource | None = None, process: bool = True, analyze: bool = True) -> int:
-        """Run the enabled steps until none of them finds work; returns records moved."""
+        """Run the enabled steps until none of them finds work; returns records moved.
+
+        Memory stays bounded whatever the input's size: each round collects one chunk of the source
+        (FileSource reads a bounded number of lines per call), the later steps then work until they
+        have caught up, and the bus drops what every group has committed (Bus.prune)."""
         total = 0
         while True:
             moved = self.collect_once(collect) if collect is not None else 0
-            if process:
-                moved += self.process_once()
-            if analyze:
-                moved += self.analyze_once() + self.index_once()
+            while True:
+                step = self.process_once() if process else 0
+                if analyze:
+                    step += self.analyze_once() + self.index_once()
+                moved += step
+                if step == 0:
+                    break
+            self.settle()
+            self.bus.prune()
             total += moved
             if moved == 0:
-                self.settle()
                 return total
 
     def dead_letters(self) -> list[dict[str, str]]:
