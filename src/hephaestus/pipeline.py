@@ -27,6 +27,7 @@ __all__ = ["Pipeline", "PipelineStats", "dead_letter"]
 ORIGIN = "hephaestus-origin"
 _MAX_UNACKED = 256  # processed batches awaiting acknowledgement before process_once flushes
 _log_json = StructuredLog.__pydantic_serializer__.to_json  # JSON bytes, as model_dump_json().encode()
+_raw_json = RawLog.__pydantic_serializer__.to_json
 _event_json = ErrorEvent.__pydantic_serializer__.to_json
 _TRACE_KEY = b'"trace_id"'  # in a StructuredLog's JSON only when process_info holds a trace id
 _LOG_START = b'{"log_id":'  # how every StructuredLog the processor writes begins
@@ -124,9 +125,8 @@ class Pipeline:
         """Produce what the source has now; checkpoint only after the bus made it durable."""
         n = 0
         for item in source.read():
-            value = item.raw.model_dump_json().encode("utf-8")
             key = item.raw.source.encode("utf-8")
-            self.producer.produce(self.raw, value, key=key, headers={ORIGIN: item.origin})
+            self.producer.produce(self.raw, _raw_json(item.raw), key=key, headers={ORIGIN: item.origin})
             n += 1
             if n % self.batch_size == 0:
                 self.producer.flush()
