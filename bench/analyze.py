@@ -119,8 +119,11 @@ def generate_log(path: Path, lines: int, *, error_every: int = 2500, seed: int =
 
 def _write_long_line(path: Path, mb: int) -> None:
     """One `mb` MB line, then one error record with a traceback."""
-    with path.open("w", encoding="utf-8") as out:
-        out.write("2026-11-24 02:00:00,000 INFO [main] shop: " + "x" * (mb << 20) + "\n")
+    with path.open("w", encoding="utf-8") as out:  # written 1 MiB at a time: a forked child's peak
+        out.write("2026-11-24 02:00:00,000 INFO [main] shop: ")  # RSS starts from this process's
+        for _ in range(mb):
+            out.write("x" * (1 << 20))
+        out.write("\n")
         out.write(
             "2026-11-24 02:00:01,000 ERROR [main] shop: failed\nTraceback (most recent call last):\n"
             '  File "/srv/shop/shop/pricing.py", line 42, in average_price\n    return a / b\n'
