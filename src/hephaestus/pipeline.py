@@ -19,7 +19,7 @@ from hephaestus.bus import DEAD_LETTER, ERRORS, RAW_LOGS, STRUCTURED_LOGS, Bus, 
 from hephaestus.collect import FileSource
 from hephaestus.errors import PermanentError
 from hephaestus.process.processor import Processor
-from hephaestus.records import ErrorEvent, StructuredLog
+from hephaestus.records import ErrorEvent, RawLog, StructuredLog
 from hephaestus.store import Store
 from hephaestus.store.sinks import IssueSink, LogIndexSink
 from hephaestus.wire import decode_raw, encode
@@ -28,6 +28,7 @@ __all__ = ["Pipeline", "PipelineStats", "dead_letter"]
 
 ORIGIN = "hephaestus-origin"
 _MAX_UNACKED = 256  # processed batches awaiting acknowledgement before process_once flushes
+_raw_json = RawLog.__pydantic_serializer__.to_json  # JSON bytes, as model_dump_json().encode()
 _event_json = ErrorEvent.__pydantic_serializer__.to_json
 _TRACE_KEY = b'"trace_id"'  # in a StructuredLog's JSON only when process_info holds a trace id
 _LOG_START = b'{"log_id":'  # how every StructuredLog the processor writes begins
@@ -129,9 +130,8 @@ class Pipeline:
         """Produce what the source has now; checkpoint only after the bus made it durable."""
         n = 0
         for item in source.read():
-            value = item.raw.model_dump_json().encode("utf-8")
             key = item.raw.source.encode("utf-8")
-            self.producer.produce(self.raw, value, key=key, headers={ORIGIN: item.origin})
+            self.producer.produce(self.raw, _raw_json(item.raw), key=key, headers={ORIGIN: item.origin})
             n += 1
             if n % self.batch_size == 0:
                 self.producer.flush()
@@ -265,17 +265,25 @@ class Pipeline:
         return len(batch)
 
     def drain(self, *, collect: FileSource | None = None, process: bool = True, analyze: bool = True) -> int:
-        """Run the enabled steps until none of them finds work; returns records moved."""
+        """Run the enabled steps until none of them finds work; returns records moved.
+
+        Memory stays bounded whatever the input's size: each round collects one chunk of the source
+        (FileSource reads a bounded number of lines per call), the later steps then work until they
+        have caught up, and the bus drops what every group has committed (Bus.prune)."""
         total = 0
         while True:
             moved = self.collect_once(collect) if collect is not None else 0
-            if process:
-                moved += self.process_once()
-            if analyze:
-                moved += self.analyze_once() + self.index_once()
+            while True:
+                step = self.process_once() if process else 0
+                if analyze:
+                    step += self.analyze_once() + self.index_once()
+                moved += step
+                if step == 0:
+                    break
+            self.settle()
+            self.bus.prune()
             total += moved
             if moved == 0:
-                self.settle()
                 return total
 
     def dead_letters(self) -> list[dict[str, str]]:

@@ -87,5 +87,11 @@ class Bus(ABC):
     @abstractmethod
     def consumer(self, group: str, topics: list[str]) -> Consumer: ...
 
+    def prune(self) -> int:
+        """Drop what every consumer group has committed past; returns how many messages went.
+
+        This default keeps everything (Kafka's topic retention does its own pruning)."""
+        return 0
+
     def close(self) -> None:
         return None

@@ -6,12 +6,13 @@ transaction; a consumer group's offsets move only on commit(), so a crash re-del
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+
+import orjson
 
 from hephaestus.bus.base import Bus, Consumer, Message, Producer, partition_for
 from hephaestus.errors import ConfigError, RetryableError
@@ -50,6 +51,7 @@ class LocalBus(Bus):
         except sqlite3.Error as exc:
             raise ConfigError(f"cannot open local bus at {self.path}: {exc}") from exc
         self.lock = threading.RLock()
+        self._partitions: dict[str, int] = {}  # a topic's partition count never changes once created
 
     def ensure_topics(self, names: list[str]) -> None:
         with self.lock:
@@ -59,12 +61,16 @@ class LocalBus(Bus):
                 )
 
     def partitions_of(self, topic: str) -> int:
+        known = self._partitions.get(topic)
+        if known is not None:
+            return known
         with self.lock:
             row = self._conn.execute("SELECT partitions FROM topics WHERE name=?", (topic,)).fetchone()
         if row is None:
             self.ensure_topics([topic])
-            return self.partitions
-        return int(row[0])
+            return self.partitions_of(topic)
+        self._partitions[topic] = count = int(row[0])
+        return count
 
     def producer(self, *, bulk: bool = False) -> LocalProducer:  # one kind: every write is durable at once
         return LocalProducer(self)
@@ -103,7 +109,9 @@ class LocalBus(Bus):
     def prune(self) -> int:
         """Delete messages that every consumer group of their topic has committed past.
 
-        Topics nobody consumes (the dead-letter topic) are kept whole. Returns rows deleted.
+        A group counts from its first consumer on (it is registered at offset 0), so nothing it has
+        still to read goes. Topics nobody consumes (the dead-letter topic) are kept whole. Returns
+        rows deleted; the freed pages are reused by later writes (the file does not shrink).
         """
         deleted = 0
 
@@ -156,17 +164,19 @@ class LocalProducer(Producer):
         """Runs inside the bus's write transaction, so concurrent processes never share an offset."""
         nexts: dict[tuple[str, int], int] = {}
         sql = "INSERT INTO messages(topic, part, off, key, value, headers) VALUES (?, ?, ?, ?, ?, ?)"
+        rows: list[tuple[str, int, int, bytes | None, bytes, str]] = []
         for topic, key, value, headers in pending:
             self._rr += 1
             part = partition_for(key, self.bus.partitions_of(topic), self._rr)
-            if (topic, part) not in nexts:
+            off = nexts.get((topic, part))
+            if off is None:
                 row = conn.execute(
                     "SELECT COALESCE(MAX(off) + 1, 0) FROM messages WHERE topic=? AND part=?", (topic, part)
                 ).fetchone()
-                nexts[(topic, part)] = int(row[0])
-            off = nexts[(topic, part)]
+                off = int(row[0])
             nexts[(topic, part)] = off + 1
-            conn.execute(sql, (topic, part, off, key, value, json.dumps(headers)))
+            rows.append((topic, part, off, key, value, orjson.dumps(headers).decode() if headers else "{}"))
+        conn.executemany(sql, rows)
 
 
 class LocalConsumer(Consumer):
@@ -177,11 +187,10 @@ class LocalConsumer(Consumer):
         self.group = group
         self.topics = list(topics)
         self._position: dict[tuple[str, int], int] = {}
-        for topic, part, nxt in bus.execute(
-            "SELECT topic, part, next_off FROM offsets WHERE grp=?", (group,)
-        ):
-            if topic in self.topics:
-                self._position[(str(topic), int(str(part)))] = int(str(nxt))
+        # registered at offset 0 on every partition it has no offset for yet: prune keeps its input
+        register = "INSERT OR IGNORE INTO offsets(grp, topic, part, next_off) VALUES (?, ?, ?, 0)"
+        bus.transaction([(register, (group, t, p)) for t in self.topics for p in range(bus.partitions_of(t))])
+        self.rewind()
 
     def poll_batch(self, max_messages: int = 500, timeout: float = 1.0) -> list[Message]:
         out: list[Message] = []
@@ -202,7 +211,7 @@ class LocalConsumer(Consumer):
                         int(str(off)),
                         key if isinstance(key, bytes) else None,
                         bytes(value) if isinstance(value, bytes | bytearray) else str(value).encode(),
-                        json.loads(str(headers)),
+                        orjson.loads(str(headers)) if headers != "{}" else {},
                     )
                     out.append(msg)
                     self._position[(topic, part)] = msg.offset + 1

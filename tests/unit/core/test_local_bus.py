@@ -105,3 +105,33 @@ def test_prune_drops_what_every_group_committed_and_keeps_offsets_monotonic(tmp_
     (new,) = bus.consumer("fast", ["t"]).poll_batch()
     assert (new.offset, new.value) == (10, b"10")
     assert [m.value for m in bus.consumer("reader", ["dlq"]).poll_batch()] == [b"poison"]  # unconsumed: kept
+
+
+def test_a_group_that_has_read_nothing_yet_keeps_its_input_from_prune(tmp_path):
+    bus = LocalBus(tmp_path / "b.sqlite", partitions=2)
+    producer = bus.producer()
+    for i in range(8):
+        producer.produce("t", str(i).encode(), key=str(i).encode())
+    producer.flush()
+    fast = bus.consumer("fast", ["t"])
+    late = bus.consumer("late", ["t"])  # created, nothing polled or committed yet
+    fast.commit(fast.poll_batch())
+    assert bus.prune() == 0
+    assert len(late.poll_batch()) == 8
+
+
+def test_prune_frees_committed_messages_so_retention_stays_bounded(tmp_path):
+    """A producer and a consumer going round after round: the table holds at most one round."""
+    bus = LocalBus(":memory:", partitions=2)
+    producer, consumer = bus.producer(), bus.consumer("g", ["t"])
+    retained = []
+    for round_ in range(20):
+        for i in range(100):
+            producer.produce("t", b"x" * 100, key=f"{round_}-{i}".encode())
+        producer.flush()
+        while batch := consumer.poll_batch(max_messages=30):
+            consumer.commit(batch)
+        bus.prune()
+        retained.append(bus.execute("SELECT COUNT(*) FROM messages")[0][0])
+    assert max(retained) <= 2  # the newest message of each partition (offsets continue from it)
+    assert sum(bus.end_offsets("t").values()) == 2000  # offsets were not reset by the pruning

@@ -207,3 +207,30 @@ def test_without_linger_the_analyzer_takes_what_one_poll_gives(store):
     pipeline = Pipeline(bus=bus, store=store, batch_size=3)
     _events(bus, pipeline, 2)
     assert pipeline.analyze_once() == 1
+
+
+class _Watched(LocalBus):
+    """A LocalBus that records how many messages it holds each time the pipeline prunes it."""
+
+    def __init__(self) -> None:
+        super().__init__(":memory:")
+        self.held: list[int] = []
+
+    def prune(self) -> int:
+        self.held.append(int(str(self.execute("SELECT COUNT(*) FROM messages")[0][0])))
+        return super().prune()
+
+
+def test_drain_keeps_the_bus_bounded_whatever_the_input_size(tmp_path, store):
+    path = tmp_path / "big.log"
+    lines = (f"2026-01-01 10:00:{i % 60:02d},000 INFO [app] req {i} in {i % 97} ms\n" for i in range(30_000))
+    path.write_text("".join(lines) + TRACE)
+    bus = _Watched()
+    pipeline = _pipeline(store, bus)
+    pipeline.drain(collect=FileSource([path]))
+    assert pipeline.stats.records == pipeline.stats.structured == 30_001
+    assert store.issues()[0].count == 1
+    # each round holds one chunk of the source (raw + structured), never the whole input
+    assert len(bus.held) > 5
+    assert max(bus.held) <= 2 * 5_000 + 20
+    assert int(str(bus.execute("SELECT COUNT(*) FROM messages")[0][0])) <= 3 * bus.partitions
