@@ -102,31 +102,31 @@ def encode(record: RawRecord | StructuredRecord) -> bytes:
     return _encoder.encode(record)
 
 
+def _decode(value: bytes, strict: msgspec.json.Decoder[Any], model: type[Any]) -> Any:
+    """msgspec first; what it refuses goes to the pydantic `model`, the schema of record."""
+    try:
+        return strict.decode(value)
+    except msgspec.DecodeError:
+        pass
+    try:
+        return model.model_validate_json(value)
+    except ValidationError as exc:
+        raise PermanentError(f"not a {model.__name__}: {_first_error(exc)}") from None
+
+
 def decode_raw(value: bytes) -> RawRecord | RawLog:
     """A raw topic record. The strict msgspec decoder takes what the collector writes; anything else
     (another timestamp format, a number as a string ...) is validated by the pydantic RawLog, the
     schema of record, so the wire accepts exactly what it did. PermanentError when neither takes it:
     the record goes to the dead-letter topic with this reason."""
-    try:
-        return _raw_decoder.decode(value)
-    except msgspec.DecodeError:
-        pass
-    try:
-        return RawLog.model_validate_json(value)
-    except ValidationError as exc:
-        raise PermanentError(f"not a RawLog: {_first_error(exc)}") from None
+    result: RawRecord | RawLog = _decode(value, _raw_decoder, RawLog)
+    return result
 
 
 def decode_structured(value: bytes) -> StructuredRecord | StructuredLog:
     """A structured topic record; like decode_raw (msgspec first, pydantic for anything else)."""
-    try:
-        return _structured_decoder.decode(value)
-    except msgspec.DecodeError:
-        pass
-    try:
-        return StructuredLog.model_validate_json(value)
-    except ValidationError as exc:
-        raise PermanentError(f"not a StructuredLog: {_first_error(exc)}") from None
+    result: StructuredRecord | StructuredLog = _decode(value, _structured_decoder, StructuredLog)
+    return result
 
 
 def _first_error(exc: ValidationError) -> str:
