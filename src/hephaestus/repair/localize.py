@@ -106,11 +106,13 @@ def rank_suspects(
     passed = spectrum.passed
     cover_f: dict[tuple[str, int], int] = {}
     for test in failed:
+        # a traceback line ran even when the code under test displaced the tracer (its own settrace)
+        ran = {(f.path, f.line) for f in spectrum.frames.get(test, ()) if not is_test(f.path)}
         for path, lines in spectrum.lines.get(test, {}).items():
-            if is_test(path):
-                continue
-            for line in lines:
-                cover_f[(path, line)] = cover_f.get((path, line), 0) + 1
+            if not is_test(path):
+                ran.update((path, line) for line in lines)
+        for key in ran:
+            cover_f[key] = cover_f.get(key, 0) + 1
     cover_p: dict[tuple[str, int], int] = {}
     passing_test_lines: dict[str, list[frozenset[int]]] = {}  # test file -> lines run, per passing test
     for test in passed:

@@ -185,3 +185,17 @@ def test_rank_prefers_the_failing_call_and_discounts_failure_reporting() -> None
     assert order[-1] == 9  # run only to report the failure
     scores = {s.line: s.score for s in ranked}
     assert scores[9] < scores[3]
+
+
+def test_a_traceback_line_counts_as_run_when_the_tracer_was_displaced() -> None:
+    """Code under test that installs its own sys.settrace hides lines from the spectrum; the line
+    that raised is on the traceback all the same."""
+    spectrum = Spectrum(
+        outcomes={"t::fail": "failed", "t::ok": "passed"},
+        lines={"t::fail": {"app.py": frozenset({1, 2})}, "t::ok": {"app.py": frozenset({1})}},
+        frames={"t::fail": (FrameValues("app.py", 9, "write", {}),)},
+    )
+    ranked = rank_suspects(
+        spectrum, failing=["t::fail"], is_test=lambda p: p.startswith("tests/"), function_of=lambda p, n: "f"
+    )
+    assert (ranked[0].path, ranked[0].line) == ("app.py", 9)
