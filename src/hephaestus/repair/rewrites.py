@@ -31,8 +31,9 @@ _NAME_CHOICES = 4
 _REGEX_EDITS = 24
 
 
-def _tables(src: PySource, qualname: str | None) -> list[symtable.SymbolTable]:
-    """The symbol tables from the module down to the function `qualname` (empty if not found)."""
+def _tables(src: PySource, qualname: str | None, line: int) -> list[symtable.SymbolTable]:
+    """The symbol tables from the module down to the function `qualname` holding `line` (empty if
+    not found; of functions sharing a name, the last one defined before `line`)."""
     try:
         table = symtable.symtable(src.text, src.path, "exec")
     except (SyntaxError, ValueError):
@@ -41,16 +42,16 @@ def _tables(src: PySource, qualname: str | None) -> list[symtable.SymbolTable]:
     for part in (qualname or "").split("."):
         if not part or part == "<locals>":
             continue
-        found = [c for c in chain[-1].get_children() if c.get_name() == part]
+        found = [c for c in chain[-1].get_children() if c.get_name() == part and c.get_lineno() <= line]
         if not found:
             return []
-        chain.append(found[0])
+        chain.append(max(found, key=lambda c: c.get_lineno()))
     return chain
 
 
 def _undefined(src: PySource, stmt: ast.stmt, line: int, qualname: str | None) -> Iterator[Mutant]:
     """A name bound nowhere (not local, enclosing, module or builtin) -> each similar bound name."""
-    chain = _tables(src, qualname)
+    chain = _tables(src, qualname, line)
     if len(chain) < 2:
         return
     module, func = chain[0], chain[-1]
@@ -74,12 +75,13 @@ def _undefined(src: PySource, stmt: ast.stmt, line: int, qualname: str | None) -
             continue
         if not symbol.is_global() or name in bound_module or hasattr(builtins, name):
             continue
-        ranked = sorted(scope, key=lambda other: -difflib.SequenceMatcher(None, name, other).ratio())
+        similar = {other: difflib.SequenceMatcher(None, name, other).ratio() for other in scope}
+        ranked = sorted(scope, key=lambda other: -similar[other])
         start, end = src.span(node)
         for other in ranked[:_NAME_CHOICES]:
-            yield Mutant(
-                src.path, start, end, other, "rename", f"undefined `{name}` -> `{other}`", 0.6, qualname
-            )
+            desc = f"undefined `{name}` -> `{other}`"
+            prior = 0.45 + 0.2 * similar[other]  # the most similar name first
+            yield Mutant(src.path, start, end, other, "rename", desc, prior, qualname)
 
 
 def _params(src: PySource, node: ast.AST) -> list[str] | None:

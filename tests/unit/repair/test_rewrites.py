@@ -88,3 +88,22 @@ def test_a_return_that_code_follows_is_wrapped_to_fall_through() -> None:
     assert list(made) == ["catch ValueError and pass"]
     assert "except ValueError:\n            pass\n    return" in next(iter(made.values()))
     assert _by("handler", 23, error="ValueError") == {}  # the function's last statement: no fall-through
+
+
+def test_the_function_holding_the_line_is_found_among_namesakes() -> None:
+    code = textwrap.dedent(
+        """\
+        def make(output):
+            if output is None:
+                def write(s):
+                    print(s)
+            else:
+                def write(s):
+                    open(output_path).write(s)
+            return write
+        """
+    )
+    src = PySource("m.py", code)
+    renames = sorted((m for m in mutants_at(src, 7) if m.operator == "rename"), key=lambda m: -m.prior)
+    assert renames[0].text == "output"
+    assert renames[0].prior > renames[-1].prior
