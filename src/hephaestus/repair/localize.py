@@ -71,9 +71,12 @@ def _call_scores(
     failing_calls = 0
     for test in failed:
         segments = spectrum.segments.get(test, ())
-        kept = [seg for seg in segments if not _reporting(seg, failure_branch)]
+        kept: list[Segment] = []
         for seg in segments:
-            target = real if seg in kept else reported
+            reporting = _reporting(seg, failure_branch)
+            if not reporting:
+                kept.append(seg)
+            target = reported if reporting else real
             target.update((path, n) for path, lines in seg.lines.items() for n in lines)
         if not kept:
             continue

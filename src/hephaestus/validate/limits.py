@@ -82,13 +82,6 @@ class PidsCgroup:
         finally:
             os.close(fd)
 
-    def count(self) -> int:
-        """Processes in the cgroup now (0 when unreadable)."""
-        try:
-            return int((self.path / "pids.current").read_text(encoding="utf-8").strip() or 0)
-        except (OSError, ValueError):
-            return 0
-
     def close(self, *, wait_s: float = 5.0) -> None:
         """Remove the cgroup once its processes are gone (idempotent; best effort)."""
         deadline = time.monotonic() + wait_s
