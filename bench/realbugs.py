@@ -35,7 +35,9 @@ Outcomes (the first four make ``total``; the rest are reported but not counted):
 ``repo-modified`` is a flag, not an outcome: analyze changed its ``--repo`` (severe; counted).
 ``fl_hit``: one of the first 5 ``localization`` entries (of the first issue that has any) names a
 file and line the developer fixed (buggy-side lines of removed lines; for pure insertions, the
-lines around the insertion point).
+lines around the insertion point). An entry is a statement: ``line`` to ``end_line`` when it spans
+several lines (a call with a multi-line regex literal), and a fixed line anywhere in it counts.
+``fl_top5_line`` counts only an entry's first line (the stricter figure, printed beside it).
 
     python bench/realbugs.py [--bugsinpy DIR] [--mirror DIR] [--bugs FILE] [--only youtube-dl:11,...]
                              [--timeout S] [--json] [--keep DIR] [--analyze-args "..."] [--verbose]
@@ -301,15 +303,22 @@ def localization(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def fl_hit(
-    loc: list[dict[str, Any]], fixed: dict[str, set[int]], repo: Path | None = None, top: int = FL_TOP
+    loc: list[dict[str, Any]],
+    fixed: dict[str, set[int]],
+    repo: Path | None = None,
+    top: int = FL_TOP,
+    *,
+    spans: bool = True,
 ) -> bool:
     for entry in loc[:top]:
         path, line = entry.get("path"), entry.get("line")
         if not isinstance(path, str) or not isinstance(line, int):
             continue
+        last = entry.get("end_line") if spans else None
+        covered = range(line, (last if isinstance(last, int) and last > line else line) + 1)
         p = normalize_path(path, repo)
         for fpath, lines in fixed.items():
-            if (p == fpath or p.endswith("/" + fpath)) and line in lines:
+            if (p == fpath or p.endswith("/" + fpath)) and any(n in lines for n in covered):
                 return True
     return False
 
@@ -352,6 +361,8 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     s: dict[str, Any] = {o: sum(r["outcome"] == o for r in rows) for o in COUNTED + UNCOUNTED}
     s["total"] = len(scored)
     s["fl_top5"] = round(sum(bool(r["fl_hit"]) for r in scored) / len(scored), 3) if scored else 0.0
+    line_hits = sum(bool(r.get("fl_hit_line", r["fl_hit"])) for r in scored)
+    s["fl_top5_line"] = round(line_hits / len(scored), 3) if scored else 0.0
     s["median_s"] = round(median(secs), 2)
     s["p95_s"] = round(percentile(secs, 0.95), 2)
     s["repo_modified"] = sum(bool(r.get("repo_modified")) for r in rows)
@@ -363,7 +374,8 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def result_line(s: dict[str, Any]) -> str:
     return (
         f"RESULT correct={s['correct']} plausible={s['plausible']} wrong={s['wrong']} none={s['none']} "
-        f"total={s['total']} fl_top5={s['fl_top5']:.3f} median_s={s['median_s']:.2f} p95_s={s['p95_s']:.2f} "
+        f"total={s['total']} fl_top5={s['fl_top5']:.3f} fl_top5_line={s['fl_top5_line']:.3f} "
+        f"median_s={s['median_s']:.2f} p95_s={s['p95_s']:.2f} "
         f"repo_modified={s['repo_modified']} analyze_errors={s['analyze_errors']} no_issue={s['no_issue']} "
         f"unreproducible={s['unreproducible']} setup_failed={s['setup-failed']} missing={s['missing']}"
         + (f" reproduced={s['reproduced']}" if s["reproduced"] else "")
@@ -552,6 +564,7 @@ def evaluate(project: str, bug_id: int, opt: Options, has_data_dir: bool) -> dic
         "outcome": "missing",
         "seconds": 0.0,
         "fl_hit": False,
+        "fl_hit_line": False,
         "detail": "",
         "repo_modified": False,
         "analyze_error": False,
@@ -672,6 +685,7 @@ def evaluate(project: str, bug_id: int, opt: Options, has_data_dir: bool) -> dic
         loc = localization(doc)
         row["localization_top"] = loc[:FL_TOP]
         row["fl_hit"] = fl_hit(loc, dev_lines, work)
+        row["fl_hit_line"] = fl_hit(loc, dev_lines, work, spans=False)
         sol = validated_solution(doc)
         if sol is None:
             row["detail"] = _why_none(issues)

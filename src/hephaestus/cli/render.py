@@ -65,7 +65,8 @@ def render_issue(console: Console, report: IssueReport) -> None:
     if evidence:
         parts.append(Text(f"reproduction: {evidence.get('reproduction')}", style="dim"))
         for spot in evidence.get("localization", [])[:5]:
-            where = f"{spot['path']}:{spot['line']} in {spot.get('function') or '<module>'}"
-            parts.append(Text(f"  suspicious {where}  ({spot['score']:.2f})", style="dim"))
+            span_end = f"-{spot['end_line']}" if spot.get("end_line") else ""
+            spot_at = f"{spot['path']}:{spot['line']}{span_end} in {spot.get('function') or '<module>'}"
+            parts.append(Text(f"  suspicious {spot_at}  ({spot['score']:.2f})", style="dim"))
     style = _STATUS_STYLE.get(solution.status, "") if solution else "dim"
     console.print(Panel(Group(*parts), title=f"{issue.id} · {issue.title}", border_style=style or "white"))

@@ -40,6 +40,10 @@ class SourceCache:
         src = self.get(path)
         return src.function_at(line) if src is not None else None
 
+    def statement_of(self, path: str, line: int) -> tuple[int, int] | None:
+        src = self.get(path)
+        return src.statement_lines(line) if src is not None else None
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -55,9 +59,11 @@ class Evidence:
     passing_tests: tuple[str, ...] = ()  # tests of the same files that passed: the search's guards
     line_values: dict[tuple[str, int], dict[str, tuple[str, str]]] = field(default_factory=dict)
 
-    def raised_at(self, path: str, line: int) -> str | None:
-        """The exception type when `path:line` is the innermost repo frame of a failing test."""
-        if self.values and (self.values[-1].path, self.values[-1].line) == (path, line):
+    def raised_at(self, path: str, line: int, end_line: int | None = None) -> str | None:
+        """The exception type when `path:line` (to `end_line`) holds the innermost repo frame of a
+        failing test."""
+        last = self.values[-1] if self.values else None
+        if last is not None and last.path == path and line <= last.line <= max(line, end_line or line):
             kind = self.error.split(":", 1)[0].rsplit(".", 1)[-1].strip()
             return kind or None
         return None
@@ -99,7 +105,7 @@ class Evidence:
         if self.error:
             lines.append(f"Failure: {self.error}")
         for s in self.suspects[:5]:
-            lines.append(f"Suspicious: {s.path}:{s.line} in {s.function or '<module>'} (score {s.score:.2f})")
+            lines.append(f"Suspicious: {s.where} in {s.function or '<module>'} (score {s.score:.2f})")
         for f in self.values[-2:]:
             shown = ", ".join(f"{k}={r} ({t})" for k, (t, r) in list(f.locals.items())[:8])
             lines.append(f"Values at {f.path}:{f.line} in {f.function}: {shown}")
@@ -137,7 +143,12 @@ def investigate(
         return Evidence(named, files, False, why, (), ())
     cache = sources or SourceCache(repo)
     suspects = rank_suspects(
-        spectrum, failing=failing, is_test=is_test_path, function_of=cache.function_of, limit=limit
+        spectrum,
+        failing=failing,
+        is_test=is_test_path,
+        function_of=cache.function_of,
+        statement_of=cache.statement_of,
+        limit=limit,
     )
     values: list[FrameValues] = []
     for test in failing:

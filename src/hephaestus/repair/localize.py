@@ -34,14 +34,24 @@ class Suspect:
     line: int
     function: str | None
     score: float
+    end_line: int | None = None  # last line of a statement spanning several lines
+
+    @property
+    def where(self) -> str:
+        """`path:line`, or `path:first-last` for a statement spanning several lines."""
+        last = f"-{self.end_line}" if self.end_line is not None and self.end_line > self.line else ""
+        return f"{self.path}:{self.line}{last}"
 
     def as_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "path": self.path,
             "line": self.line,
             "function": self.function,
             "score": round(self.score, 4),
         }
+        if self.end_line is not None and self.end_line > self.line:
+            out["end_line"] = self.end_line
+        return out
 
 
 def ochiai(failed_cover: int, passed_cover: int, failed_total: int) -> float:
@@ -96,6 +106,7 @@ def rank_suspects(
     failing: Sequence[str],
     is_test: Callable[[str], bool],
     function_of: Callable[[str, int], str | None],
+    statement_of: Callable[[str, int], tuple[int, int] | None] | None = None,
     limit: int = 40,
 ) -> list[Suspect]:
     """Lines of non-test files run by a failing test, best first.
@@ -103,7 +114,9 @@ def rank_suspects(
     Score = Ochiai over tests (x0.3 for lines run only to report the failure, x0.5 in methods of
     exception classes) + half the Ochiai over calls (the failing call against the same test's
     earlier calls) + a bonus for lines on the failing tests' tracebacks (innermost most) + a small
-    bonus for lines run shortly before the failure. Ties go to the line run later.
+    bonus for lines run shortly before the failure. Ties go to the line run later. With
+    `statement_of` ((first, last) line of the statement holding a line), the lines of one statement
+    are one suspect at its first line, scored as its best line.
     """
     failed = [t for t in failing if spectrum.outcomes.get(t) == "failed"] or list(spectrum.failed)
     passed = spectrum.passed
@@ -166,4 +179,20 @@ def rank_suspects(
         Suspect(s.path, s.line, s.function, s.score + bonus.get((s.path, s.line), 0.0)) for s in suspects
     ]
     scored.sort(key=lambda s: (-s.score, order.get((s.path, s.line), 10**6), s.path, s.line))
-    return scored[:limit]
+    return _by_statement(scored, statement_of)[:limit] if statement_of is not None else scored[:limit]
+
+
+def _by_statement(
+    ranked: list[Suspect], statement_of: Callable[[str, int], tuple[int, int] | None]
+) -> list[Suspect]:
+    """One suspect per statement (at its first line, in the rank of its best line): Python traces
+    several lines of a statement that spans several, and the fault may be on any of them."""
+    seen: set[tuple[str, int]] = set()
+    out: list[Suspect] = []
+    for s in ranked:
+        span = statement_of(s.path, s.line) or (s.line, s.line)
+        if (s.path, span[0]) in seen:
+            continue
+        seen.add((s.path, span[0]))
+        out.append(Suspect(s.path, span[0], s.function, s.score, span[1] if span[1] > span[0] else None))
+    return out

@@ -90,6 +90,18 @@ class PySource:
             return None
         return node
 
+    def statement_lines(self, line: int) -> tuple[int, int] | None:
+        """(first, last) line of the statement holding `line`; for a compound statement, of its
+        header (`if`, `for`, `def` lines up to the body). None outside any statement."""
+        best: tuple[int, int, int] | None = None  # (depth, first, last)
+        for first, last, depth, node in self._statements:
+            if first <= line <= last and (best is None or depth > best[0]):
+                body_start = _body_start(node)
+                if body_start is not None and line >= body_start:
+                    continue
+                best = (depth, first, last if body_start is None else max(first, body_start - 1))
+        return None if best is None else (best[1], best[2])
+
     def function_node(self, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         found = self._function(line)
         return found[3] if found is not None else None  # type: ignore[return-value]

@@ -39,7 +39,7 @@ def _ranked(evidence: Evidence, sources: SourceCache, cap: int) -> list[tuple[fl
         if src is None:
             continue
         values = evidence.values_at(suspect.path, suspect.function, suspect.line)
-        error = evidence.raised_at(suspect.path, suspect.line)
+        error = evidence.raised_at(suspect.path, suspect.line, suspect.end_line)
         for mutant in mutants_at(src, suspect.line, values=values, error=error):
             key = (mutant.path, mutant.start, mutant.end, mutant.text)
             if key in seen:

@@ -123,7 +123,7 @@ def build_context(
             snippet = _snippet(repo, suspect.path, suspect.line)
             if snippet:
                 parts += [
-                    f"## Suspicious lines {suspect.path}:{suspect.line} (score {suspect.score:.2f})",
+                    f"## Suspicious lines {suspect.where} (score {suspect.score:.2f})",
                     snippet,
                 ]
             if suspect.path not in wanted:

@@ -172,6 +172,14 @@ def test_fl_hit_within_the_top_five_only():
     assert not rb.fl_hit([{"path": "youtube_dl/other.py", "line": 3523}], fixed)
 
 
+def test_fl_hit_counts_any_line_of_a_multi_line_statement_unless_strict():
+    fixed = {"youtube_dl/utils.py": {1973}}
+    entry = {"path": "youtube_dl/utils.py", "line": 1968, "end_line": 1975}
+    assert rb.fl_hit([entry], fixed)
+    assert not rb.fl_hit([entry], fixed, spans=False)
+    assert not rb.fl_hit([{**entry, "end_line": 1972}], fixed)
+
+
 def test_fl_hit_accepts_absolute_paths_inside_the_repo(tmp_path):
     fixed = {"pkg/mod.py": {7}}
     entry = {"path": str(tmp_path / "pkg" / "mod.py"), "line": 7}
@@ -289,7 +297,8 @@ def test_summary_counts_only_scored_bugs():
     assert (s["unreproducible"], s["setup-failed"], s["missing"], s["no_issue"]) == (1, 1, 1, 1)
     line = rb.result_line(s)
     assert line.startswith(
-        "RESULT correct=1 plausible=1 wrong=1 none=1 total=4 fl_top5=0.500 median_s=25.00 p95_s=40.00"
+        "RESULT correct=1 plausible=1 wrong=1 none=1 total=4 fl_top5=0.500 fl_top5_line=0.500 median_s=25.00 "
+        "p95_s=40.00"
     )
     assert rb.bug_line(rows[0]) == "p:1 correct 10.0 1"
     assert rb.bug_line(rows[4]) == "p:1 unreproducible 0.0 -"

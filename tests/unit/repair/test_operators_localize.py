@@ -199,3 +199,41 @@ def test_a_traceback_line_counts_as_run_when_the_tracer_was_displaced() -> None:
         spectrum, failing=["t::fail"], is_test=lambda p: p.startswith("tests/"), function_of=lambda p, n: "f"
     )
     assert (ranked[0].path, ranked[0].line) == ("app.py", 9)
+
+
+def test_statement_lines_of_simple_and_compound_statements() -> None:
+    src = PySource(
+        "m.py",
+        textwrap.dedent(
+            """\
+            def f(code):
+                if (code and
+                        code.strip()):
+                    return re.sub(r'''(?x)
+                        a|
+                        b''', g, code)
+                return code
+            """
+        ),
+    )
+    assert src.statement_lines(2) == (2, 3)  # an `if` header spanning two lines, not its body
+    assert src.statement_lines(3) == (2, 3)
+    assert src.statement_lines(5) == (4, 6)  # a line inside a multi-line string literal
+    assert src.statement_lines(7) == (7, 7)
+    assert src.statement_lines(1) == (1, 1)
+
+
+def test_lines_of_one_statement_are_one_suspect_at_its_first_line() -> None:
+    spectrum = Spectrum(
+        outcomes={"t::fail": "failed", "t::ok": "passed"},
+        lines={"t::fail": {"app.py": frozenset({1, 4, 5, 9})}, "t::ok": {"app.py": frozenset({1, 9})}},
+    )
+    spans = {4: (4, 6), 5: (4, 6)}
+    ranked = rank_suspects(
+        spectrum, failing=["t::fail"], is_test=lambda p: p.startswith("tests/"), function_of=lambda p, n: "f",
+        statement_of=lambda p, n: spans.get(n, (n, n)),
+    )  # fmt: skip
+    assert [(s.line, s.end_line) for s in ranked] == [(4, 6), (1, None), (9, None)]
+    assert ranked[0].where == "app.py:4-6"
+    assert ranked[0].as_json()["end_line"] == 6
+    assert "end_line" not in ranked[1].as_json()
