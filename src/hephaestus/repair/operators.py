@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from hephaestus.repair.mutant import Mutant
 from hephaestus.repair.pysource import PySource
 from hephaestus.repair.rewrites import rewrites
+from hephaestus.repair.siblings import sibling_mutants
 
 __all__ = ["Mutant", "mutants_at"]
 
@@ -63,6 +64,16 @@ def _comparisons(src: PySource, node: ast.Compare) -> Iterator[tuple[int, int, s
         left = right
 
 
+def _plain_attribute(src: PySource, node: ast.AST) -> ast.Name | None:
+    """The object of `name.attr` read as a value (not a method being called, not a module's member)."""
+    if not isinstance(node, ast.Attribute) or not isinstance(node.ctx, ast.Load):
+        return None
+    parent = src.parent(node)
+    if not isinstance(node.value, ast.Name) or (isinstance(parent, ast.Call) and parent.func is node):
+        return None
+    return None if node.value.id in src.imported_names() else node.value
+
+
 def _expression_mutants(src: PySource, node: ast.AST) -> Iterator[tuple[int, int, str, str, str, float]]:
     """(start, end, replacement, operator, description, prior) for one expression node."""
     if isinstance(node, ast.Compare):
@@ -90,6 +101,8 @@ def _expression_mutants(src: PySource, node: ast.AST) -> Iterator[tuple[int, int
         if span is not None:
             for other in others:
                 yield *span, other, "arithmetic", f"`{token}` -> `{other}`", 0.4
+    elif (obj := _plain_attribute(src, node)) is not None:  # `obj.attr` where `obj` itself was meant
+        yield *src.span(node), obj.id, "attribute-drop", f"`{src.segment(node)}` -> `{obj.id}`", 0.25
     elif isinstance(node, ast.Constant) and type(node.value) is int:
         for delta in (1, -1):
             yield (
@@ -256,4 +269,5 @@ def mutants_at(
     out.extend(rewrites(src, stmt, line, values=values or {}, error=error, qualname=qualname))
     if error:
         out.extend(_handlers(src, stmt, error, qualname))
+    out.extend(list(sibling_mutants(src, out)))
     return out

@@ -29,6 +29,7 @@ class PySource:
         self._functions: list[tuple[int, int, str, ast.AST]] = []  # (first, last, qualname, node)
         self._statements: list[tuple[int, int, int, ast.stmt]] = []  # (first, last, depth, node)
         self._parents: dict[int, ast.AST] = {}
+        self._imported: frozenset[str] | None = None
         self._index(self.tree, "", 0)
 
     def _index(self, node: ast.AST, prefix: str, depth: int) -> None:
@@ -101,6 +102,16 @@ class PySource:
                     continue
                 best = (depth, first, last if body_start is None else max(first, body_start - 1))
         return None if best is None else (best[1], best[2])
+
+    def imported_names(self) -> frozenset[str]:
+        """Names bound by import statements anywhere in the file (modules, mostly)."""
+        if self._imported is None:
+            names: set[str] = set()
+            for node in ast.walk(self.tree):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    names.update((a.asname or a.name).split(".", 1)[0] for a in node.names)
+            self._imported = frozenset(names)
+        return self._imported
 
     def function_node(self, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         found = self._function(line)

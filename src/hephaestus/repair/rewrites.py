@@ -49,6 +49,12 @@ def _tables(src: PySource, qualname: str | None, line: int) -> list[symtable.Sym
     return chain
 
 
+def _on(src: PySource, node: ast.AST, line: int) -> bool:
+    """`node` starts on a line of the statement (header) that holds `line`."""
+    first, last = src.statement_lines(line) or (line, line)
+    return first <= getattr(node, "lineno", 0) <= last
+
+
 def _undefined(src: PySource, stmt: ast.stmt, line: int, qualname: str | None) -> Iterator[Mutant]:
     """A name bound nowhere (not local, enclosing, module or builtin) -> each similar bound name."""
     chain = _tables(src, qualname, line)
@@ -66,7 +72,7 @@ def _undefined(src: PySource, stmt: ast.stmt, line: int, qualname: str | None) -
     ]
     scope = list(dict.fromkeys(scope))
     for node in ast.walk(stmt):
-        if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.lineno == line):
+        if not (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and _on(src, node, line)):
             continue
         name = node.id
         try:
@@ -116,7 +122,7 @@ def _missing_calls(
     """A function object used as a truth value or compared (observed callable) -> call it with the
     parameters of the code it sits in, or with no arguments."""
     for node in _truth_operands(stmt):
-        if not isinstance(node, ast.Name) or node.lineno != line:
+        if not isinstance(node, ast.Name) or not _on(src, node, line):
             continue
         if values.get(node.id, ("", ""))[0] not in _CALLABLE_TYPES:
             continue
@@ -138,7 +144,7 @@ def _lookups(
             isinstance(node, ast.Subscript)
             and isinstance(node.ctx, ast.Load)
             and not isinstance(node.slice, (ast.Slice, ast.Tuple))
-            and node.lineno == line
+            and _on(src, node, line)
         ):
             text = f"{src.segment(node.value)}.get({src.segment(node.slice)})"
             desc = f"`{src.segment(node)}` -> `{text}`"

@@ -237,3 +237,31 @@ def test_lines_of_one_statement_are_one_suspect_at_its_first_line() -> None:
     assert ranked[0].where == "app.py:4-6"
     assert ranked[0].as_json()["end_line"] == 6
     assert "end_line" not in ranked[1].as_json()
+
+
+def test_attribute_drop_and_its_siblings_in_the_function() -> None:
+    code = textwrap.dedent(
+        """\
+        import os
+
+
+        def names(src, other):
+            first = f"{src.name} (original)"
+            second = f"{src.name} (formatted)"
+            return first, second, os.sep, other.strip()
+        """
+    )
+    src = PySource("fmt.py", code)
+    mutants = mutants_at(src, 5)
+    drops = [m for m in mutants if m.operator == "attribute-drop"]
+    single = [m for m in drops if m.text == "src"]
+    assert len(single) == 1
+    both = [m for m in drops if "all 2 places" in m.description]
+    assert len(both) == 1
+    fixed = code[: both[0].start] + both[0].text + code[both[0].end :]
+    assert "{src} (original)" in fixed
+    assert "{src} (formatted)" in fixed
+    assert both[0].prior < single[0].prior
+    # a module's member and a method being called are never dropped
+    at_return = {m.text for m in mutants_at(src, 7) if m.operator == "attribute-drop"}
+    assert at_return == set()
