@@ -147,7 +147,7 @@ def solve(
     validator = Validator.from_settings(conf, test_cmd=test_cmd)
     prober = Prober(
         test_cmd=validator.test_cmd, timeout_s=conf.timeout_s, memory_mb=conf.memory_mb,
-        require_isolation=not conf.allow_unisolated,
+        require_isolation=not conf.allow_unisolated, spectrum_budget_s=conf.spectrum_budget_s,
     )  # fmt: skip
     failing = failing_test_output(issue)
     evidence = investigate(failing, repo, prober=prober) if failing and conf.search else None

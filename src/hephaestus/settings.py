@@ -102,6 +102,12 @@ class RepairSettings(_Section):
     enabled: bool = True
     search: bool = Field(default=True, description="reproduce failing tests, localize, search fixes")
     search_budget_s: float = Field(default=60.0, gt=0, description="time box of the test-driven search")
+    spectrum_budget_s: float | None = Field(
+        default=30.0,
+        gt=0,
+        description="time box of the passing tests in the localization run (the failing tests always"
+        " run; null: only timeout_s bounds it)",
+    )
     max_candidates: int = Field(default=300, ge=1, description="operator edits screened per issue")
     max_validations: int = Field(default=6, ge=1, description="candidates given full validation per issue")
     allow_unisolated: bool = Field(

@@ -180,8 +180,10 @@ class Prober:
         isolate_network: bool = True,
         require_isolation: bool = True,
         test_timeout_s: float = 10.0,
+        spectrum_budget_s: float | None = None,
     ) -> None:
         self.test_cmd = test_cmd
+        self.spectrum_budget_s = spectrum_budget_s  # time box of the spectrum run (None: timeout_s)
         self.timeout_s = timeout_s
         self.test_timeout_s = test_timeout_s  # one test (spectrum) or one candidate's tests (screening)
         self.memory_mb = memory_mb
@@ -218,7 +220,10 @@ class Prober:
         test finished. A run cut short by the time limit keeps the tests that finished. The failing
         tests then run again after the passing test that shares most code with them, so what a
         process does once (lazy caches, imports) is not charged to them alone."""
-        cfg = {"mode": "spectrum", "test_timeout_s": self.test_timeout_s, "failing": list(failing)}
+        cfg: dict[str, object] = {
+            "mode": "spectrum", "test_timeout_s": self.test_timeout_s, "failing": list(failing),
+            **({"budget_s": self.spectrum_budget_s} if self.spectrum_budget_s is not None else {}),
+        }  # fmt: skip
         text, _ = self._run(repo, files, cfg, self.timeout_s)
         first = _parse_spectrum(text)
         if first is None or not first.failed or not first.passed:

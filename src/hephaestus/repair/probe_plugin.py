@@ -117,6 +117,8 @@ class _Spectrum:
         self.test_timeout_s = float(cfg.get("test_timeout_s", 30))
         self.failing = list(cfg.get("failing", []))
         self.warm = list(cfg.get("warm", []))
+        budget = cfg.get("budget_s")  # the passing tests' time box (the failing ones always run)
+        self.deadline = None if budget is None else time.monotonic() + float(budget)
         self.tests: dict[str, dict[str, Any]] = {}
         self.frames: dict[str, list[dict[str, Any]]] = {}
         self._lines: dict[str, set[int]] = {}
@@ -203,6 +205,10 @@ class _Spectrum:
                     for seg in self._segments
                 ]
             self._flush(item.nodeid)
+            if self.deadline is not None and time.monotonic() > self.deadline and nextitem is not None:
+                nxt = nextitem.nodeid
+                if nxt not in self.failing and nxt not in self.warm:  # sorted first: all have run
+                    item.session.shouldstop = "spectrum time box"
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: Any, call: Any) -> Any:

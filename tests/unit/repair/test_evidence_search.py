@@ -275,3 +275,16 @@ def test_one_time_work_of_the_process_is_not_charged_to_the_failing_test(shop: P
     ranked = [(s.path, s.line) for s in evidence.suspects]
     assert ("shop/rates.py", 6) not in ranked  # `_TABLE["vat"] = 0.2` ran once, in the warm-up
     assert ranked[0] == ("shop/rates.py", 15)  # net_of's return: only the failing test runs it
+
+
+def test_the_spectrum_time_box_keeps_the_failing_tests_and_stops_before_passing_ones(shop: Path) -> None:
+    full = Prober(timeout_s=90, test_timeout_s=3).spectrum(shop, ["tests/test_pricing.py"], [])
+    boxed = Prober(timeout_s=90, test_timeout_s=3, spectrum_budget_s=0.001).spectrum(
+        shop, ["tests/test_pricing.py"], ["tests/test_pricing.py::test_ten_items_get_the_discount"]
+    )
+    assert full is not None
+    assert boxed is not None
+    assert len(full.passed) == 3
+    assert full.failed == ("tests/test_pricing.py::test_ten_items_get_the_discount",)
+    assert boxed.failed == full.failed  # the named failing test runs first, whatever the box
+    assert boxed.passed == ()  # the box had passed when it finished: no passing test started
