@@ -150,14 +150,11 @@ def solve(
         require_isolation=not conf.allow_unisolated, spectrum_budget_s=conf.spectrum_budget_s,
     )  # fmt: skip
     failing = failing_test_output(issue)
-    started = time.monotonic()
     evidence = investigate(failing, repo, prober=prober) if failing and conf.search else None
-    # one time box for reproduction, localization and search; the search keeps at least a sixth
-    search_s = max(conf.search_budget_s / 6, conf.search_budget_s - (time.monotonic() - started))
     if evidence is not None:
         store.set_evidence(issue.id, evidence.as_json())
     builtin = RepairEngine(
-        prober=prober if conf.search else None, search_budget_s=search_s,
+        prober=prober if conf.search else None, search_budget_s=conf.search_budget_s,
         max_search_candidates=conf.max_candidates,
     )  # fmt: skip
     engine = Composer(

@@ -101,11 +101,7 @@ class RepairSettings(_Section):
     memory_mb: int = Field(default=2048, ge=64)
     enabled: bool = True
     search: bool = Field(default=True, description="reproduce failing tests, localize, search fixes")
-    search_budget_s: float = Field(
-        default=60.0,
-        gt=0,
-        description="time box of reproduction, localization and search (the search keeps at least a sixth)",
-    )
+    search_budget_s: float = Field(default=60.0, gt=0, description="time box of the test-driven search")
     spectrum_budget_s: float | None = Field(
         default=30.0,
         gt=0,
