@@ -62,24 +62,23 @@ def parse_record(text: str, *, log_format: LogFormat | None = None) -> ParsedLin
     overflow = ""
     if len(first) > _MAX_PARSE:  # headers sit at the start: parse the head, keep the rest as message
         first, overflow = first[:_MAX_PARSE], first[_MAX_PARSE:]
-    found: HeaderFields | None = None
+    found: ParsedLine | None = None
     if log_format is not None:
         found = log_format.parse(first, cls=ParsedLine)
-        if found is not None and not overflow:
-            found.body = body
-            return found
     if found is None:
-        found = headers.detect(first)
+        found = headers.detect(first, cls=ParsedLine)  # built as a ParsedLine: no copy
     if overflow:
         found = replace(found, message=found.message + overflow) if found is not None else None
         first += overflow
     if found is None and "=" in first:
         kv = _parse_logfmt(first)
         if kv is not None:
-            return replace(kv, body=body)
+            kv.body = body
+            return kv
     if found is None:
         return ParsedLine(format="plain", message=first.strip(), body=body)
-    return ParsedLine(**vars(found), body=body)
+    found.body = body
+    return found
 
 
 # ---------------------------------------------------------------- JSON family
