@@ -72,3 +72,13 @@ def test_a_long_line_in_a_known_format_keeps_its_overflow() -> None:
     fmt = compile_log_format("<Level> <Content>")
     parsed = parse_record("INFO " + "x" * 9000 + "\nmore", log_format=fmt)
     assert (parsed.format, parsed.level, len(parsed.message), parsed.body) == ("logpai", "INFO", 9000, "more")
+
+
+def test_header_fields_keep_the_order_fields_from_builds_them_in() -> None:
+    from dataclasses import fields
+
+    names = [f.name for f in fields(headers.HeaderFields)]
+    assert names[:10] == [
+        *("format", "message", "timestamp", "level", "component"),
+        *("pid", "thread", "trace_id", "status", "fields"),
+    ]
