@@ -7,9 +7,11 @@ writes rows); imports no pydantic, so a command that only parses starts fast.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import NamedTuple
 
 from hephaestus.errors import ConfigError
@@ -25,6 +27,7 @@ __all__ = ["Analysed", "Analyser", "application_from_source", "sanitize"]
 _MAX_TEMPLATE_INPUT = 4096  # characters of content given to the miner; the rest is not templated
 _BINARY_SHARE = 0.1
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NO_FIELDS: Mapping[str, str] = MappingProxyType({})
 
 
 class Analysed(NamedTuple):
@@ -116,18 +119,13 @@ class Analyser:
                 size=match.size,
                 timestamp=parsed.timestamp or when or datetime.now(UTC),
             )
-        fields = dict(parsed.fields) if parsed.fields else {}
-        fields["format"] = parsed.format
-        fields["component"] = parsed.component or ""
-        signals = Signals(
-            level=level,
-            message=content,
-            template=match.template,
-            has_exception=trace is not None or bool(parsed.exception),
-            status=parsed.status,
-            fields=fields,
-            template_signals=template_signals,
-        )
+        fields: Mapping[str, str] = _NO_FIELDS  # only rules with `fields:` conditions read them
+        if self.detector.uses_fields:
+            fields = dict(parsed.fields) if parsed.fields else {}
+            fields["format"] = parsed.format
+            fields["component"] = parsed.component or ""
+        exc = trace is not None or bool(parsed.exception)
+        signals = Signals(level, content, match.template, exc, parsed.status, fields, template_signals)
         rule = self.detector.detect(signals)
         return Analysed(
             parsed, trace, level, match.template, match.template_id, rule, damage or parsed.parse_error, match

@@ -11,7 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from hephaestus.errors import ConfigError
 from hephaestus.process.noise_rules import GENERIC_SUPPRESS_SPECS, any_of, template_pattern
@@ -35,18 +36,19 @@ _RULE_KEYS = frozenset(
     | {"enabled", "not"}
 )
 _FILE_KEYS = frozenset({"rules", "include", "suppress"})
+_NO_FIELDS: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Signals:
-    """What detection looks at for one record."""
+class Signals(NamedTuple):
+    """What detection looks at for one record (a NamedTuple: built per record, ~4x cheaper than a
+    frozen dataclass)."""
 
     level: str | None
     message: str
     template: str
     has_exception: bool = False
     status: int | None = None
-    fields: Mapping[str, str] = field(default_factory=dict)
+    fields: Mapping[str, str] = _NO_FIELDS
     template_signals: frozenset[str] = frozenset()  # see signals.py: new_template, rare_template, rate_spike
 
 
@@ -103,6 +105,7 @@ class Detector:
         self._suppress = self._rule_suppress
         self._fire = tuple(r for r in self.rules if not r.negate)
         self.uses_signals = any(r.signals for r in self.rules)
+        self.uses_fields = any(r.fields for r in self.rules)  # else Signals.fields need not be built
         self.noise_templates: tuple[str, ...] = ()
 
     def set_noise_templates(self, templates: Sequence[str]) -> bool:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from hephaestus.process import headers
 from hephaestus.process.headers import HeaderFields, LogFormat, normalize_level, parse_timestamp
 
@@ -32,6 +34,7 @@ _STATUS_KEYS = ("status", "status_code", "http.status_code", "statusCode")
 _CRI = re.compile(
     r"^(?P<ts>\d{4}-\d{2}-\d{2}T\S+) (?P<stream>stdout|stderr) (?P<tag>[FP]) ?(?P<msg>.*)$", re.DOTALL
 )
+_LONG_DIGITS = re.compile(r"\d{19}").search
 _LOGFMT_PAIR = re.compile(r'([\w.@/-]+)=("(?:[^"\\]|\\.)*"|\S*)')
 _MAX_PARSE = 8_192  # header regexes see at most this much of a first line
 _JSON_USED = frozenset({*_MSG_KEYS, *_LEVEL_KEYS, *_TS_KEYS, *_EXC_KEYS})
@@ -62,30 +65,41 @@ def parse_record(text: str, *, log_format: LogFormat | None = None) -> ParsedLin
     overflow = ""
     if len(first) > _MAX_PARSE:  # headers sit at the start: parse the head, keep the rest as message
         first, overflow = first[:_MAX_PARSE], first[_MAX_PARSE:]
-    found: HeaderFields | None = None
+    found: ParsedLine | None = None
     if log_format is not None:
         found = log_format.parse(first, cls=ParsedLine)
-        if found is not None and not overflow:
-            found.body = body
-            return found
     if found is None:
-        found = headers.detect(first)
+        found = headers.detect(first, cls=ParsedLine)  # built as a ParsedLine: no copy
     if overflow:
         found = replace(found, message=found.message + overflow) if found is not None else None
         first += overflow
     if found is None and "=" in first:
         kv = _parse_logfmt(first)
         if kv is not None:
-            return replace(kv, body=body)
+            kv.body = body
+            return kv
     if found is None:
         return ParsedLine(format="plain", message=first.strip(), body=body)
-    return ParsedLine(**vars(found), body=body)
+    found.body = body
+    return found
 
 
 # ---------------------------------------------------------------- JSON family
+def _loads(text: str) -> Any:
+    """orjson (~5x faster) where it decodes as the stdlib does: what it refuses (NaN, Infinity, escaped
+    lone surrogates, deep nesting) goes to json.loads, whose errors are the ones reported, and so does
+    text with 19 digits in a row (orjson would read an integer beyond 64 bits as a float)."""
+    if _LONG_DIGITS(text) is None:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(text)
+
+
 def _parse_json(text: str) -> ParsedLine:
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except (ValueError, RecursionError) as exc:
         return ParsedLine(format="json", message=text, parse_error=f"invalid JSON: {exc}"[:200])
     if not isinstance(data, dict):

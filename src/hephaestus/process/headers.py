@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import cache, lru_cache
 from typing import TypeVar
 
+from hephaestus.process.header_select import build_selector, marker_index
 from hephaestus.process.timestamps import parse_timestamp
 
 __all__ = ["HeaderFields", "LogFormat", "compile_log_format", "detect", "normalize_level", "parse_timestamp"]
@@ -58,6 +59,7 @@ _NAME_ROLES = {
     "component": "component", "logger": "component", "program": "component", "pid": "pid",
     "thread": "thread", "tid": "thread", "traceid": "trace_id", "trace_id": "trace_id",
 }  # fmt: skip
+_SOURCES = dict(_DETECTOR_SOURCES)
 
 
 # Not frozen, on purpose: built for every record, and a frozen dataclass costs ~2 µs more per
@@ -101,30 +103,35 @@ def _fields_from(
     cls: type[_H] = HeaderFields,  # type: ignore[assignment]
 ) -> _H:
     """`stamp` (the joined date/time fields of a LogPAI pattern) stands in for a `ts` group; `cls`
-    (a subclass with defaults for its own fields) is built directly, not copied from a HeaderFields."""
-    pri = groups.get("pri")
-    level = groups.get("level")
+    (a subclass with defaults for its own fields) is built directly, not copied from a HeaderFields.
+    Built with positional arguments in HeaderFields' field order (per record: keywords cost more)."""
+    get = groups.get
+    level = get("level")
     lvl = normalize_level(level) if level else None
-    if lvl is None and pri is not None and pri.isdigit():
-        lvl = _SYSLOG_SEVERITY[int(pri) % 8]
-    pid = groups.get("pid")
-    status = groups.get("status")
-    ts = groups.get("ts") if stamp is None else stamp
+    if lvl is None:
+        pri = get("pri")
+        if pri is not None and pri.isdigit():
+            lvl = _SYSLOG_SEVERITY[int(pri) % 8]
+    pid = get("pid")
+    status = get("status")
+    ts = get("ts") if stamp is None else stamp
+    msg = get("msg")
     return cls(
-        format=name,
-        message=(groups.get("msg") or "").strip(),
-        timestamp=parse_timestamp(ts) if ts else None,
-        level=lvl,
-        component=groups.get("component") or None,
-        pid=int(pid) if pid and pid.isdigit() else None,
-        thread=groups.get("thread") or None,
-        trace_id=groups.get("trace_id") or None,
-        status=int(status) if status else None,
-        fields=extra,
+        name,
+        msg.strip() if msg else "",
+        parse_timestamp(ts) if ts else None,
+        lvl,
+        get("component") or None,
+        int(pid) if pid and pid.isdigit() else None,
+        get("thread") or None,
+        get("trace_id") or None,
+        int(status) if status else None,
+        extra,
     )
 
 
 _Chain = tuple[tuple[str, re.Pattern[str]], ...]
+_EXTRA_KEYS = ("host", "client", "user", "msgid")  # groups kept in `fields`
 
 
 @cache
@@ -153,14 +160,19 @@ _CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("alpha", ("level_first",)),
     ("other", ()),
 )
+# per class: the selector (None for fewer than two detectors) and (name, regex, extra keys) in order
+_Select = tuple[re.Pattern[str] | None, tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]]
 
 
 @cache
-def _chains() -> dict[tuple[str, bool], _Chain]:
-    chains: dict[tuple[str, bool], _Chain] = {}
+def _chains() -> dict[tuple[str, bool], _Select]:
+    chains: dict[tuple[str, bool], _Select] = {}
     for cls, names in _CLASSES:
-        chains[(cls, False)] = _chain(*names)
-        chains[(cls, True)] = _chain(*names, "access")
+        for access in (False, True):
+            chain = _chain(*names, "access") if access else _chain(*names)
+            keyed = tuple((n, rx, tuple(k for k in rx.groupindex if k in _EXTRA_KEYS)) for n, rx in chain)
+            sources = [_SOURCES[name] for name, _ in chain]
+            chains[(cls, access)] = (build_selector(sources, head=_TS), keyed)
     return chains
 
 
@@ -183,15 +195,25 @@ def _line_class(line: str) -> str:
     return "alpha" if c0.isalpha() else "other"
 
 
-def detect(line: str) -> HeaderFields | None:
-    """Try every known header shape in turn; None when the line has no recognisable header."""
-    for name, rx in _chains()[(_line_class(line), '] "' in line)]:
-        m = rx.match(line)
-        if m:
-            groups = m.groupdict()
-            extra = {k: v for k, v in groups.items() if v and k in ("host", "client", "user", "msgid")}
-            return _fields_from(name, groups, extra)
-    return None
+def detect(line: str, *, cls: type[_H] = HeaderFields) -> _H | None:  # type: ignore[assignment]
+    """Try every known header shape in turn; None when the line has no recognisable header. One
+    selector match finds the first detector that matches, then that detector alone takes the fields."""
+    select, chain = _chains()[(_line_class(line), '] "' in line)]
+    if select is not None:
+        found = select.match(line)
+        if found is None:
+            return None
+        name, rx, keys = chain[marker_index(found)]
+    elif chain:
+        name, rx, keys = chain[0]
+    else:
+        return None
+    m = rx.match(line)
+    if m is None:
+        return None
+    groups = m.groupdict()
+    extra = {k: v for k in keys if (v := groups[k])} if keys else {}
+    return _fields_from(name, groups, extra, cls=cls)
 
 
 def _detect_reference(line: str) -> HeaderFields | None:

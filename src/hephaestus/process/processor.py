@@ -19,7 +19,7 @@ from hephaestus.process.formats import ParsedLine
 from hephaestus.process.stacktrace import ParsedTrace
 from hephaestus.process.templates import TemplateMiner
 from hephaestus.records import ErrorEvent, RawLog
-from hephaestus.redact import redact
+from hephaestus.redact import redact_text
 from hephaestus.settings import ProcessSettings
 from hephaestus.stages import Transform
 from hephaestus.wire import ContextRecord, DetailsRecord, RawRecord, SourceRecord, StructuredRecord
@@ -94,7 +94,7 @@ class Processor(Analyser, Transform[RawLog, Processed]):
 
     def _process(self, item: RawLog | RawRecord, message: str, origin: str | None) -> Processed:
         if self.settings.redact_secrets:  # before anything is parsed, stored, served or prompted
-            message = redact(message).text
+            message = redact_text(message)
         a = self.analyse(message, level_hint=item.level, when=item.timestamp)
         structured = self._structured(
             item, a.parsed, a.trace, a.level, origin=origin, parse_error=a.parse_error
