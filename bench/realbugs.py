@@ -14,7 +14,10 @@ on the fixed one. The buggy run's output is the log given to
 
 with ``HEPHAESTUS_DATA_DIR`` (and ``--data-dir`` when the CLI has it) pointing to a temp dir.
 ``<python>`` is this interpreter for stdlib-only projects (``youtube-dl``) and otherwise a venv cached
-per project under ``--venv-cache`` with pytest and the project's pip list (``PROJECTS`` below).
+per pip list under ``--venv-cache`` with pytest and the project's pip list (``PROJECTS`` below; a
+bug listed in ``BUG_DEPS`` gets its own list). The venvs of the projects in ``NEEDS_COMPAT`` get a
+``.pth`` that restores stdlib names removed after Python 3.9 (``collections.Mapping`` etc.,
+``inspect.getargspec``), which their old code still uses; nothing of the project is changed.
 
 Outcomes (the first four make ``total``; the rest are reported but not counted):
 
@@ -96,7 +99,75 @@ PROJECTS: dict[str, list[str] | None] = {
         "typing_extensions",
         "typed-ast",
     ],
+    "tornado": ["pytest<8"],
+    "sanic": ["httptools", "aiofiles", "websockets>=7,<9", "multidict>=4,<5", "httpx==0.11.1"],
+    "fastapi": ["starlette==0.13.2", "pydantic<2", "requests", "python-multipart", "email-validator"],
+    "scrapy": [
+        "Twisted==22.10.0",
+        "lxml",
+        "parsel<1.7",
+        "w3lib<2",
+        "queuelib",
+        "cssselect<1.2",
+        "pyOpenSSL",
+        "service_identity",
+        "zope.interface",
+        "PyDispatcher",
+        "protego",
+        "Pillow<10",
+        "mock",
+        "testfixtures",
+        "six",
+    ],
+    "luigi": [
+        "pytest<8",
+        "tornado<6",
+        "python-daemon",
+        "python-dateutil",
+        "mock",
+        "pyparsing",
+        "nose",
+        "cached-property",
+        "psutil",
+    ],
 }
+# Bugs whose pip list differs from their project's (their dependencies moved on between bugs):
+# project -> [(bug ids, pip list)], the first entry holding the bug wins. Each list gets its own venv.
+BUG_DEPS: dict[str, list[tuple[range | frozenset[int], list[str]]]] = {
+    "sanic": [
+        (range(2, 4), ["httptools", "aiofiles", "websockets>=7,<9", "multidict>=4,<5", "httpx==0.9.3"]),
+    ],
+    "fastapi": [
+        (range(4, 8), ["starlette==0.12.9", "pydantic<2", "requests", "python-multipart", "email-validator"]),
+        (
+            range(8, 17),
+            ["starlette==0.12.7", "pydantic<1", "requests", "python-multipart", "email-validator"],
+        ),
+    ],
+}
+# Projects whose venv gets COMPAT_SHIM (``_realbugs_compat.py`` and a ``.pth`` importing it, in the
+# venv's site-packages): their old code uses stdlib names removed after Python 3.9.
+NEEDS_COMPAT = frozenset({"PySnooper", "tornado", "luigi", "scrapy"})
+COMPAT_SHIM = '''"""bench/realbugs.py: stdlib names removed after Python 3.9, restored for old code."""
+import collections
+import collections.abc
+
+for _name in collections.abc.__all__:  # collections.Mapping etc. (removed in 3.10)
+    if not hasattr(collections, _name):
+        setattr(collections, _name, getattr(collections.abc, _name))
+
+import inspect
+
+if not hasattr(inspect, "getargspec"):  # removed in 3.11
+    ArgSpec = collections.namedtuple("ArgSpec", "args varargs keywords defaults")
+
+    def getargspec(func):
+        spec = inspect.getfullargspec(func)
+        return ArgSpec(spec.args, spec.varargs, spec.varkw, spec.defaults)
+
+    inspect.getargspec = getargspec
+    inspect.ArgSpec = ArgSpec
+'''
 COUNTED = ("correct", "plausible", "wrong", "none")
 UNCOUNTED = ("unreproducible", "setup-failed", "missing", "reproduced")
 IGNORED = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
@@ -465,20 +536,30 @@ def tree_digest(root: Path) -> str:
     return h.hexdigest()
 
 
-_VENVS: dict[str, tuple[str | None, str]] = {}
+_VENVS: dict[tuple[str, str], tuple[str | None, str]] = {}
 
 
-def interpreter(project: str, cache: Path, log: Callable[[str], None]) -> tuple[str | None, str]:
-    """(python, error): this interpreter for stdlib-only projects, else a cached per-project venv."""
+def pip_list(project: str, bug_id: int) -> list[str] | None:
+    """The bug's pip list: its BUG_DEPS entry, else its project's (None = stdlib only)."""
+    for ids, deps in BUG_DEPS.get(project, []):
+        if bug_id in ids:
+            return deps
+    return PROJECTS[project]
+
+
+def interpreter(project: str, bug_id: int, cache: Path, log: Callable[[str], None]) -> tuple[str | None, str]:
+    """(python, error): this interpreter for stdlib-only projects, else a cached venv per pip list."""
     if project not in PROJECTS:
         return None, f"no pip list for project {project} in bench/realbugs.py"
-    deps = PROJECTS[project]
+    deps = pip_list(project, bug_id)
     if deps is None:
         return sys.executable, ""
-    if project in _VENVS:
-        return _VENVS[project]
+    key = (project, "\0".join(deps))
+    if key in _VENVS:
+        return _VENVS[key]
     wanted = " ".join(["pytest", *deps])
-    tag = hashlib.sha256(f"{sys.version}|{wanted}".encode()).hexdigest()[:10]
+    shim = COMPAT_SHIM if project in NEEDS_COMPAT else ""
+    tag = hashlib.sha256(f"{sys.version}|{wanted}{'|' + shim if shim else ''}".encode()).hexdigest()[:10]
     venv = cache / f"{project}-py{sys.version_info[0]}{sys.version_info[1]}-{tag}"
     python = venv / "bin" / "python"
     stamp = venv / ".installed"
@@ -493,11 +574,20 @@ def interpreter(project: str, cache: Path, log: Callable[[str], None]) -> tuple[
             proc = subprocess.run(step, capture_output=True, text=True, check=False, env=_env())
             if proc.returncode != 0:
                 tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-                _VENVS[project] = (None, f"env: {' '.join(step[:4])}...: {' | '.join(tail)[:300]}")
-                return _VENVS[project]
+                _VENVS[key] = (None, f"env: {' '.join(step[:4])}...: {' | '.join(tail)[:300]}")
+                return _VENVS[key]
+        if shim:
+            site = subprocess.run(
+                [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+            (Path(site) / "_realbugs_compat.py").write_text(shim)
+            (Path(site) / "_realbugs_compat.pth").write_text("import _realbugs_compat\n")
         stamp.write_text(wanted + "\n")
-    _VENVS[project] = (str(python), "")
-    return _VENVS[project]
+    _VENVS[key] = (str(python), "")
+    return _VENVS[key]
 
 
 @dataclass
@@ -586,7 +676,7 @@ def evaluate(project: str, bug_id: int, opt: Options, has_data_dir: bool) -> dic
     if git_dir is None:
         row["detail"] = f"no snapshot {opt.mirror / snap}"
         return row
-    python, err = interpreter(project, opt.venv_cache, opt.log)
+    python, err = interpreter(project, bug_id, opt.venv_cache, opt.log)
     if python is None:
         row["outcome"], row["detail"] = "setup-failed", err
         return row

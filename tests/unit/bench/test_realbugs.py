@@ -324,3 +324,33 @@ def test_reproduction_counts_failures_hangs_and_collection_errors():
     assert not rb.reproduces(rb.Run(0, "1 passed in 0.1s"))
     assert not rb.reproduces(rb.Run(5, "no tests ran in 0.01s"))
     assert not rb.reproduces(rb.Run(4, "ERROR: file or directory not found: test/test_x.py"))
+
+
+def test_bug_deps_override_the_project_pip_list_for_their_bugs_only(monkeypatch):
+    monkeypatch.setitem(rb.PROJECTS, "proj", ["a==2"])
+    monkeypatch.setitem(rb.BUG_DEPS, "proj", [(range(5, 8), ["a==1"]), (frozenset({7, 9}), ["a==0"])])
+    assert rb.pip_list("proj", 4) == ["a==2"]
+    assert rb.pip_list("proj", 7) == ["a==1"]  # the first entry holding the bug wins
+    assert rb.pip_list("proj", 9) == ["a==0"]
+    assert rb.pip_list("youtube-dl", 1) is None
+    for project, entries in rb.BUG_DEPS.items():
+        assert project in rb.PROJECTS
+        assert all(isinstance(deps, list) for _, deps in entries)
+
+
+def test_compat_shim_restores_removed_stdlib_names_without_replacing_present_ones():
+    import subprocess
+
+    check = (
+        "import collections, collections.abc, inspect\n"
+        "assert collections.Mapping is collections.abc.Mapping\n"
+        "assert collections.OrderedDict.__module__ == 'collections'\n"
+        "def f(a, b=1, *c, **d): pass\n"
+        "spec = inspect.getargspec(f)\n"
+        "assert spec == inspect.ArgSpec(['a', 'b'], 'c', 'd', (1,)), spec\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", rb.COMPAT_SHIM + "\n" + check], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert set(rb.PROJECTS) >= rb.NEEDS_COMPAT
