@@ -22,13 +22,13 @@ from hephaestus.process.processor import Processor
 from hephaestus.records import ErrorEvent, RawLog, StructuredLog
 from hephaestus.store import Store
 from hephaestus.store.sinks import IssueSink, LogIndexSink
-from hephaestus.wire import decode_raw, encode
+from hephaestus.wire import RawRecord, StructuredRecord, decode_raw, encode
 
 __all__ = ["Pipeline", "PipelineStats", "dead_letter"]
 
 ORIGIN = "hephaestus-origin"
 _MAX_UNACKED = 256  # processed batches awaiting acknowledgement before process_once flushes
-_raw_json = RawLog.__pydantic_serializer__.to_json  # JSON bytes, as model_dump_json().encode()
+_RAW_TYPES = (RawRecord, RawLog)
 _event_json = ErrorEvent.__pydantic_serializer__.to_json
 _TRACE_KEY = b'"trace_id"'  # in a StructuredLog's JSON only when process_info holds a trace id
 _LOG_START = b'{"log_id":'  # how every StructuredLog the processor writes begins
@@ -129,9 +129,14 @@ class Pipeline:
     def collect_once(self, source: FileSource) -> int:
         """Produce what the source has now; checkpoint only after the bus made it durable."""
         n = 0
+        produce, topic = self.producer.produce_record, self.raw
+        keys: dict[str, bytes] = {}  # one per file
         for item in source.read():
-            key = item.raw.source.encode("utf-8")
-            self.producer.produce(self.raw, _raw_json(item.raw), key=key, headers={ORIGIN: item.origin})
+            source_path = item.raw.source
+            key = keys.get(source_path)
+            if key is None:
+                key = keys[source_path] = source_path.encode("utf-8")
+            produce(topic, item.raw, encode, key=key, headers={ORIGIN: item.origin})
             n += 1
             if n % self.batch_size == 0:
                 self.producer.flush()
@@ -151,11 +156,13 @@ class Pipeline:
         batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
         bulk = self.bulk
         for msg in batch:
-            try:
-                raw = decode_raw(msg.value)  # msgspec; pydantic only for what it does not take
-            except PermanentError as exc:
-                self._dead(msg, str(exc))
-                continue
+            raw = msg.held()  # the collector's record itself on an in-process bus
+            if not isinstance(raw, _RAW_TYPES):
+                try:
+                    raw = decode_raw(msg.value)  # msgspec; pydantic only for what it does not take
+                except PermanentError as exc:
+                    self._dead(msg, str(exc))
+                    continue
             try:
                 outputs = self.processor.process(raw, origin=msg.headers.get(ORIGIN))
             except PermanentError as exc:
@@ -166,11 +173,11 @@ class Pipeline:
                 continue
             for out in outputs:
                 log = out.structured
-                bulk.produce(self.structured, encode(log), key=log.log_id.encode())
+                bulk.produce_record(self.structured, log, encode, key=log.log_id.encode())
                 self.stats.structured += 1
                 if out.event is not None:
                     ev = out.event
-                    self.producer.produce(self.errors, _event_json(ev), key=ev.fingerprint.encode())
+                    self.producer.produce_record(self.errors, ev, _event_json, key=ev.fingerprint.encode())
                     self.stats.errors += 1
         if batch:
             # the batch's input offsets are committed once its outputs are acknowledged: meanwhile
@@ -219,6 +226,10 @@ class Pipeline:
         batch = self._gather(consumer)
         events: list[ErrorEvent] = []
         for msg in batch:
+            held = msg.held()
+            if isinstance(held, ErrorEvent):
+                events.append(held)
+                continue
             try:
                 events.append(ErrorEvent.model_validate_json(msg.value))
             except ValidationError as exc:
@@ -250,6 +261,15 @@ class Pipeline:
         batch = self._gather(consumer)
         logs: list[StructuredLog] = []
         for msg in batch:
+            held = msg.held()
+            if isinstance(held, StructuredRecord):
+                if "trace_id" not in held.context.process_info:
+                    continue  # as below, without bytes
+                try:
+                    logs.append(held.to_model())
+                    continue
+                except ValidationError:
+                    pass  # the bytes decide, as for any record
             value = msg.value
             if _TRACE_KEY not in value and value.startswith(_LOG_START) and value.endswith(b"}"):
                 continue  # most logs carry no trace id: skip them unparsed; anything else is parsed
