@@ -15,7 +15,9 @@ from typing import Any
 __all__ = ["Bus", "Consumer", "Message", "Producer", "partition_for"]
 
 
-@dataclass  # one per consumed record: read-only by convention (frozen costs ~2 µs per record)
+# one per consumed record: read-only by convention (frozen costs ~2 µs per record); slots halve
+# the cost of making one
+@dataclass(slots=True)
 class Message:
     topic: str
     partition: int

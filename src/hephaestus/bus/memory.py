@@ -14,14 +14,17 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from zlib import crc32
 
-from hephaestus.bus.base import Bus, Consumer, Message, Producer, partition_for
+from hephaestus.bus.base import Bus, Consumer, Message, Producer
 
 __all__ = ["HeldMessage", "MemoryBus"]
 
 
 class HeldMessage(Message):
     """A message carrying its record itself; `value` is encoded from it on first read."""
+
+    __slots__ = ("_encode", "_record")
 
     def __init__(
         self,
@@ -36,7 +39,7 @@ class HeldMessage(Message):
         self.topic, self.partition, self.offset, self.key, self.headers = topic, partition, -1, key, headers
         self._record, self._encode = record, encode
 
-    def __getattr__(self, name: str) -> Any:  # only called for attributes not set: `value`
+    def __getattr__(self, name: str) -> Any:  # only called for slots not set: `value`
         if name != "value":
             raise AttributeError(name)
         value = self.value = self._encode(self._record)
@@ -88,11 +91,13 @@ class MemoryBus(Bus):
 
     def append(self, batch: list[Message]) -> None:
         """Give each message its offset and make the whole batch visible (a producer's flush)."""
+        topics = self._topics  # producers made every topic they wrote to (MemoryProducer.partitions)
         with self.lock:
             for msg in batch:
-                part = self._parts(msg.topic)[msg.partition]
-                msg.offset = part.base + len(part.messages)
-                part.messages.append(msg)
+                part = topics[msg.topic][msg.partition]
+                messages = part.messages
+                msg.offset = part.base + len(messages)
+                messages.append(msg)
 
     def read(self, topic: str, part: int, start: int, limit: int) -> list[Message]:
         with self.lock:
@@ -137,10 +142,17 @@ class MemoryProducer(Producer):
         self.bus = bus
         self._pending: list[Message] = []
         self._rr = 0
+        self._counts: dict[str, int] = {}
 
     def _partition(self, topic: str, key: bytes | None) -> int:
+        """partition_for(key, ...) with the topic's partition count kept here."""
         self._rr += 1
-        return partition_for(key, len(self.bus._parts(topic)), self._rr)
+        count = self._counts.get(topic)
+        if count is None:
+            count = self._counts[topic] = len(self.bus._parts(topic))
+        if count <= 1:
+            return 0
+        return self._rr % count if key is None else crc32(key) % count
 
     def produce(
         self, topic: str, value: bytes, *, key: bytes | None = None, headers: dict[str, str] | None = None
@@ -191,9 +203,9 @@ class MemoryConsumer(Consumer):
 
     def commit(self, messages: list[Message], *, wait: bool = True) -> None:
         nexts: dict[tuple[str, int], int] = {}
-        for m in messages:
+        for m in reversed(messages):  # a partition's last message is usually its highest offset
             tp = (m.topic, m.partition)
-            if m.offset + 1 > nexts.get(tp, 0):
+            if m.offset >= nexts.get(tp, 0):
                 nexts[tp] = m.offset + 1
         self.bus.commit(self.group, nexts)
 

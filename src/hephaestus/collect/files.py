@@ -153,6 +153,7 @@ class FileSource(Source[SourceItem]):
         self.max_decompressed_bytes = max_decompressed_bytes
         self._files: dict[Path, _FileState] = {}
         self.bytes_read = 0
+        self._emitted = 0  # records read() yielded since it last added them to the counters
         self.truncated_lines = 0
         self.warnings: list[str] = []  # one line per file read only in part (damaged or capped gzip)
 
@@ -174,15 +175,19 @@ class FileSource(Source[SourceItem]):
         return _FileState(path, identity, position, position, gz, assembler)
 
     def read(self) -> Iterator[SourceItem]:
-        for path in self.paths:
-            state = self._files.get(path)
-            if state is None and not _is_regular(path):
-                continue  # not there yet (followed), or a FIFO/device that would block or never end
-            if state is None or (self.follow and self._rotated(state)):
-                state = self._files[path] = self._open_state(path)
-            if state is None or state.done:
-                continue
-            yield from self._read_file(state)
+        try:
+            for path in self.paths:
+                state = self._files.get(path)
+                if state is None and not _is_regular(path):
+                    continue  # not there yet (followed), or a FIFO/device that would block or never end
+                if state is None or (self.follow and self._rotated(state)):
+                    state = self._files[path] = self._open_state(path)
+                if state is None or state.done:
+                    continue
+                yield from self._read_file(state)
+        finally:
+            emitted, self._emitted = self._emitted, 0
+            self.counters.add(received=emitted, sent=emitted)  # once per read(), not per record
 
     def _rotated(self, state: _FileState) -> bool:
         try:
@@ -270,7 +275,7 @@ class FileSource(Source[SourceItem]):
             state.safe = marks[after] if after < len(marks) else state.position
             del marks[:after]
             state.marks_from = record.last_line + 1
-        self.counters.add(received=1, sent=1)
+        self._emitted += 1
         name = str(state.path)
         raw = RawRecord(timestamp=datetime.now(UTC), source=name, host=self.host, message=record.text)
         return SourceItem(raw, f"{name}@{start}")
