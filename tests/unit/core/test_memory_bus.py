@@ -157,3 +157,31 @@ def test_a_held_record_that_fails_is_dead_lettered_with_its_wire_bytes(tmp_path,
     assert dead["reason"] == "internal error: RuntimeError: bug"
     assert '"message":"2026-01-01 10:00:00,001 INFO [app] ok"' in dead["value"]
     assert '"host":"h"' in dead["value"]
+
+
+def test_the_analyze_command_tunes_the_collector_only_while_it_runs(tmp_path, monkeypatch):
+    import gc
+
+    from click.testing import CliRunner
+
+    import hephaestus.cli.analyze as command
+    from hephaestus.cli import cli
+
+    seen = []
+    real = command.analyze_logs
+
+    def spy(*args, **kwargs):
+        seen.append((gc.get_threshold()[0], gc.get_freeze_count() > 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(command, "analyze_logs", spy)
+    monkeypatch.setenv("HEPHAESTUS_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "app.log"
+    path.write_text(TRACE)
+    before = gc.get_threshold()
+    result = CliRunner().invoke(cli, ["analyze", str(path), "--no-fix", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"count": 1' in result.output
+    assert seen == [(50_000, True)]
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
