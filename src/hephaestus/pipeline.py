@@ -11,60 +11,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from pydantic import ValidationError
 
 from hephaestus.bus import DEAD_LETTER, ERRORS, RAW_LOGS, STRUCTURED_LOGS, Bus, Consumer, Message, Producer
 from hephaestus.collect import FileSource
 from hephaestus.errors import PermanentError
 from hephaestus.process.processor import Processor
 from hephaestus.records import ErrorEvent, RawLog, StructuredLog
+from hephaestus.step_io import PipelineStats, dead_letter, event_of, traced_log_of
 from hephaestus.store import Store
 from hephaestus.store.sinks import IssueSink, LogIndexSink
-from hephaestus.wire import decode_raw, encode
+from hephaestus.wire import RawRecord, decode_raw, encode
 
 __all__ = ["Pipeline", "PipelineStats", "dead_letter"]
 
 ORIGIN = "hephaestus-origin"
 _MAX_UNACKED = 256  # processed batches awaiting acknowledgement before process_once flushes
-_raw_json = RawLog.__pydantic_serializer__.to_json  # JSON bytes, as model_dump_json().encode()
+_RAW_TYPES = (RawRecord, RawLog)
 _event_json = ErrorEvent.__pydantic_serializer__.to_json
-_TRACE_KEY = b'"trace_id"'  # in a StructuredLog's JSON only when process_info holds a trace id
-_LOG_START = b'{"log_id":'  # how every StructuredLog the processor writes begins
-
-
-@dataclass
-class PipelineStats:
-    records: int = 0
-    structured: int = 0
-    errors: int = 0
-    dead_letters: int = 0
-    events_counted: int = 0
-    fingerprints: set[str] = field(default_factory=set)
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "records": self.records,
-            "structured": self.structured,
-            "errors": self.errors,
-            "dead_letters": self.dead_letters,
-            "events_counted": self.events_counted,
-        }
-
-
-def dead_letter(producer: Producer, topic: str, message: Message, reason: str) -> None:
-    """Send `message` unchanged to the dead-letter topic, with why and where it came from."""
-    headers = dict(message.headers)
-    headers.update(
-        {
-            "dlq-reason": reason[:1000],
-            "dlq-topic": message.topic,
-            "dlq-partition": str(message.partition),
-            "dlq-offset": str(message.offset),
-        }
-    )
-    producer.produce(topic, message.value, key=message.key, headers=headers)
 
 
 class Pipeline:
@@ -129,11 +92,15 @@ class Pipeline:
     def collect_once(self, source: FileSource) -> int:
         """Produce what the source has now; checkpoint only after the bus made it durable."""
         n = 0
-        for item in source.read():
-            key = item.raw.source.encode("utf-8")
-            self.producer.produce(self.raw, _raw_json(item.raw), key=key, headers={ORIGIN: item.origin})
+        produce, topic, every = self.producer.produce_record, self.raw, self.batch_size
+        keys: dict[str, bytes] = {}  # one per file
+        for raw, origin in source.read():
+            key = keys.get(raw.source)
+            if key is None:
+                key = keys[raw.source] = raw.source.encode("utf-8")
+            produce(topic, raw, encode, key=key, headers={ORIGIN: origin})
             n += 1
-            if n % self.batch_size == 0:
+            if n % every == 0:
                 self.producer.flush()
                 source.commit()
         self.producer.flush()
@@ -150,28 +117,36 @@ class Pipeline:
         consumer = self._consumer("processor", self.raw)
         batch = consumer.poll_batch(self.batch_size, timeout=self.poll_timeout_s)
         bulk = self.bulk
-        for msg in batch:
-            try:
-                raw = decode_raw(msg.value)  # msgspec; pydantic only for what it does not take
-            except PermanentError as exc:
-                self._dead(msg, str(exc))
-                continue
-            try:
-                outputs = self.processor.process(raw, origin=msg.headers.get(ORIGIN))
-            except PermanentError as exc:
-                self._dead(msg, f"permanent: {exc}")
-                continue
-            except Exception as exc:  # an unexpected bug must not lose the record either
-                self._dead(msg, f"internal error: {exc.__class__.__name__}: {exc}")
-                continue
-            for out in outputs:
-                log = out.structured
-                bulk.produce(self.structured, encode(log), key=log.log_id.encode())
-                self.stats.structured += 1
-                if out.event is not None:
-                    ev = out.event
-                    self.producer.produce(self.errors, _event_json(ev), key=ev.fingerprint.encode())
-                    self.stats.errors += 1
+        process, produce_log, logs_topic = self.processor.process, bulk.produce_record, self.structured
+        structured = 0
+        try:
+            for msg in batch:
+                raw = msg.held()  # the collector's record itself on an in-process bus
+                if not isinstance(raw, _RAW_TYPES):
+                    try:
+                        raw = decode_raw(msg.value)  # msgspec; pydantic only for what it does not take
+                    except PermanentError as exc:
+                        self._dead(msg, str(exc))
+                        continue
+                try:
+                    outputs = process(raw, origin=msg.headers.get(ORIGIN))
+                except PermanentError as exc:
+                    self._dead(msg, f"permanent: {exc}")
+                    continue
+                except Exception as exc:  # an unexpected bug must not lose the record either
+                    self._dead(msg, f"internal error: {exc.__class__.__name__}: {exc}")
+                    continue
+                for out in outputs:
+                    log = out.structured
+                    produce_log(logs_topic, log, encode, key=log.log_id.encode())
+                    structured += 1
+                    if out.event is not None:
+                        ev = out.event
+                        key = ev.fingerprint.encode()
+                        self.producer.produce_record(self.errors, ev, _event_json, key=key)
+                        self.stats.errors += 1
+        finally:
+            self.stats.structured += structured
         if batch:
             # the batch's input offsets are committed once its outputs are acknowledged: meanwhile
             # the next batches are processed (no flush round trip per batch on Kafka)
@@ -220,9 +195,9 @@ class Pipeline:
         events: list[ErrorEvent] = []
         for msg in batch:
             try:
-                events.append(ErrorEvent.model_validate_json(msg.value))
-            except ValidationError as exc:
-                self._dead(msg, f"not an ErrorEvent: {exc.errors()[0]['msg']}")
+                events.append(event_of(msg))
+            except PermanentError as exc:
+                self._dead(msg, str(exc))
         self.producer.flush()
         before = self.issue_sink.counters.sent
         self.issue_sink.write(events)
@@ -250,13 +225,13 @@ class Pipeline:
         batch = self._gather(consumer)
         logs: list[StructuredLog] = []
         for msg in batch:
-            value = msg.value
-            if _TRACE_KEY not in value and value.startswith(_LOG_START) and value.endswith(b"}"):
-                continue  # most logs carry no trace id: skip them unparsed; anything else is parsed
             try:
-                logs.append(StructuredLog.model_validate_json(value))
-            except ValidationError as exc:
-                self._dead(msg, f"not a StructuredLog: {exc.errors()[0]['msg']}")
+                log = traced_log_of(msg)  # None for most: no trace id, not even parsed
+            except PermanentError as exc:
+                self._dead(msg, str(exc))
+                continue
+            if log is not None:
+                logs.append(log)
         self.producer.flush()
         self.index_sink.write(logs)
         self.index_sink.flush()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from hephaestus.bus.local import LocalBus
+from hephaestus.bus.memory import MemoryBus
 from hephaestus.collect import FileSource
 from hephaestus.collect.files import source_limits, validate_log_path
 from hephaestus.errors import AccessDenied, InputError
@@ -195,7 +195,7 @@ def analyze_logs(
         validate_log_path(path)
     repo_dir = check_repo(repo) if repo is not None else None
     store = open_store(settings)
-    bus = LocalBus(":memory:", partitions=settings.bus.partitions)
+    bus = MemoryBus(partitions=settings.bus.partitions)  # nothing outlives this run: no bytes, no SQLite
     processor = Processor(settings=settings.process, application=settings.collect.application or None)
     processor.detector.set_noise_templates(store.noise_templates())  # issues marked as noise
     pipeline = Pipeline(bus=bus, store=store, processor=processor)

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import zlib
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Bus", "Consumer", "Message", "Producer", "partition_for"]
 
 
-@dataclass  # one per consumed record: read-only by convention (frozen costs ~2 µs per record)
+# one per consumed record: read-only by convention (frozen costs ~2 µs per record); slots halve
+# the cost of making one
+@dataclass(slots=True)
 class Message:
     topic: str
     partition: int
@@ -21,6 +25,11 @@ class Message:
     key: bytes | None
     value: bytes
     headers: dict[str, str] = field(default_factory=dict)
+
+    def held(self) -> object:
+        """The record itself when an in-process bus handed it over with `produce_record` (its
+        bytes are made only if `value` is read); None for a message that is only bytes."""
+        return None
 
 
 def partition_for(key: bytes | None, partitions: int, fallback: int = 0) -> int:
@@ -37,6 +46,19 @@ class Producer(ABC):
     def produce(
         self, topic: str, value: bytes, *, key: bytes | None = None, headers: dict[str, str] | None = None
     ) -> None: ...
+
+    def produce_record(
+        self,
+        topic: str,
+        record: object,
+        encode: Callable[[Any], bytes],
+        *,
+        key: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Produce `encode(record)`. A bus whose messages never leave the process (MemoryBus) may
+        keep the record itself and encode it only when a reader wants bytes (`Message.held`)."""
+        self.produce(topic, encode(record), key=key, headers=headers)
 
     @abstractmethod
     def flush(self, timeout: float = 30.0) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -15,6 +18,25 @@ from hephaestus.service import analyze_logs
 from hephaestus.settings import load_settings
 
 __all__ = ["analyze_command"]
+
+_YOUNG_COLLECTION_EVERY = 50_000  # container allocations (CPython's default: 700)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """The cyclic garbage collector, tuned for one long analysis (restored after): what is alive
+    now (modules, settings) is frozen out of its scans, and young collections run every 50,000
+    allocations, not every 700. The records of a batch are freed by reference counting; each young
+    collection promoted the ones still queued on the bus, and every few of those a full collection
+    scanned the whole heap (12 % of the CPU of a 200 k-line analyze; peak RSS unchanged)."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(_YOUNG_COLLECTION_EVERY, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 @click.command("analyze")
@@ -74,9 +96,10 @@ def analyze_command(
                 tasks[phase] = target.add_task(label, total=total)
             target.update(tasks[phase], completed=done, total=total)
 
-        report = analyze_logs(
-            list(logs), settings=settings, repo=repo, test_cmd=test_cmd, fix=not no_fix, progress=progress
-        )
+        with _fewer_collections():
+            report = analyze_logs(
+                list(logs), settings=settings, repo=repo, test_cmd=test_cmd, fix=not no_fix, progress=progress
+            )
     for warning in report.stats.get("warnings", ()):
         click.echo(f"hephaestus: warning: {warning}", err=True)
     if as_json:

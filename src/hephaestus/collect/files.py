@@ -1,7 +1,7 @@
 """FileSource: reads and follows log files, assembling multi-line records (stack traces).
 
 Fed by regular files on disk (plain, gzip read once, JSON lines; rotation and truncation
-detected; lines and decompressed size capped); feeds (RawLog, origin) items to the runner.
+detected; lines and decompressed size capped); feeds (RawRecord, origin) items to the runner.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol, TypedDict, cast
+from typing import IO, TYPE_CHECKING, NamedTuple, Protocol, TypedDict, cast
 
 from hephaestus.errors import InputError
 from hephaestus.process.multiline import Assembled, MultilineAssembler
-from hephaestus.records import RawLog
 from hephaestus.stages import Source
+from hephaestus.wire import RawRecord
 
 if TYPE_CHECKING:
     from hephaestus.settings import CollectSettings
@@ -45,9 +45,8 @@ class Checkpoints(Protocol):
     def save_checkpoint(self, source: str, position: int, identity: str) -> None: ...
 
 
-@dataclass(frozen=True)
-class SourceItem:
-    raw: RawLog
+class SourceItem(NamedTuple):
+    raw: RawRecord  # the wire mirror of records.RawLog (same fields, same JSON)
     origin: str  # "<path>@<byte offset>": stable identity of the record across restarts
 
 
@@ -59,9 +58,9 @@ class _FileState:
     safe: int  # byte offset after the last emitted record (what a checkpoint may store)
     gz: bool
     assembler: MultilineAssembler
-    line_no: int = 0
-    ends: dict[int, int] = field(default_factory=dict)  # line_no -> byte offset after it (pending)
-    starts: dict[int, int] = field(default_factory=dict)
+    line_no: int = 0  # of the last line read
+    marks: list[int] = field(default_factory=list)  # where each line not yet emitted starts
+    marks_from: int = 1  # the line number of marks[0]
     idle_since: float | None = None
     done: bool = False
     handle: IO[bytes] | None = None  # a gzip stream stays open: it is decompressed once
@@ -114,12 +113,9 @@ def _is_regular(path: Path) -> bool:
         return False
 
 
-def _read_line(fh: IO[bytes], cap: int, budget: int) -> tuple[bytes, int]:
-    """One line, at most `cap` bytes of it kept, and its real length; the rest of an over-long
-    line is skipped `cap` bytes at a time (never held), but never beyond `budget` bytes."""
-    line = fh.readline(cap)
-    if len(line) < cap or line.endswith(b"\n"):
-        return line, len(line)
+def _read_line_rest(fh: IO[bytes], line: bytes, cap: int, budget: int) -> tuple[bytes, int]:
+    """`line` (`cap` bytes without a newline) and its real length: the rest of the over-long line
+    is skipped `cap` bytes at a time (never held), but never beyond `budget` bytes."""
     total = len(line)
     while total < budget:
         more = fh.readline(cap)
@@ -157,6 +153,7 @@ class FileSource(Source[SourceItem]):
         self.max_decompressed_bytes = max_decompressed_bytes
         self._files: dict[Path, _FileState] = {}
         self.bytes_read = 0
+        self._emitted = 0  # records read() yielded since it last added them to the counters
         self.truncated_lines = 0
         self.warnings: list[str] = []  # one line per file read only in part (damaged or capped gzip)
 
@@ -174,28 +171,23 @@ class FileSource(Source[SourceItem]):
         saved = self.checkpoints.checkpoint(str(path)) if self.checkpoints else None
         if saved and saved[1] == identity and (gz or saved[0] <= path.stat().st_size):
             position = saved[0]
-        return _FileState(
-            path,
-            identity,
-            position,
-            position,
-            gz,
-            MultilineAssembler(max_lines=self.max_record_lines),
-            0,
-            {},
-            {},
-        )
+        assembler = MultilineAssembler(max_lines=self.max_record_lines)
+        return _FileState(path, identity, position, position, gz, assembler)
 
     def read(self) -> Iterator[SourceItem]:
-        for path in self.paths:
-            state = self._files.get(path)
-            if state is None and not _is_regular(path):
-                continue  # not there yet (followed), or a FIFO/device that would block or never end
-            if state is None or (self.follow and self._rotated(state)):
-                state = self._files[path] = self._open_state(path)
-            if state is None or state.done:
-                continue
-            yield from self._read_file(state)
+        try:
+            for path in self.paths:
+                state = self._files.get(path)
+                if state is None and not _is_regular(path):
+                    continue  # not there yet (followed), or a FIFO/device that would block or never end
+                if state is None or (self.follow and self._rotated(state)):
+                    state = self._files[path] = self._open_state(path)
+                if state is None or state.done:
+                    continue
+                yield from self._read_file(state)
+        finally:
+            emitted, self._emitted = self._emitted, 0
+            self.counters.add(received=emitted, sent=emitted)  # once per read(), not per record
 
     def _rotated(self, state: _FileState) -> bool:
         try:
@@ -206,42 +198,50 @@ class FileSource(Source[SourceItem]):
         return identity != state.identity or (not state.gz and size < state.position)
 
     def _read_file(self, state: _FileState) -> Iterator[SourceItem]:
+        # the per-line loop works on locals, written back to `state` before anything is emitted
         got_data = keep = False
         fh = state.handle or self._open(state)
+        position = start = state.position
+        line_no, marks, feed, cap = state.line_no, state.marks, state.assembler.feed, self.max_line_bytes
+        limit = self.max_decompressed_bytes if state.gz else 1 << 62
+        wait_newline = self.follow and not state.gz  # a line still being written: wait for its newline
         try:
             if not state.gz or state.handle is None:
-                fh.seek(state.position)  # a reopened gzip seeks by decompressing: only after a restart
+                fh.seek(position)  # a reopened gzip seeks by decompressing: only after a restart
             for _ in range(_CHUNK_LINES):
-                budget = self.max_decompressed_bytes - state.position if state.gz else 1 << 62
-                if budget <= 0:
-                    self._warn(state, f"stopped after {state.position} decompressed bytes (the cap)")
+                if position >= limit:
+                    self._warn(state, f"stopped after {position} decompressed bytes (the cap)")
                     break
                 try:
-                    line, size = _read_line(fh, self.max_line_bytes, budget)
+                    line = fh.readline(cap)
+                    size = len(line)
+                    if size == cap and not line.endswith(b"\n"):
+                        line, size = _read_line_rest(fh, line, cap, limit - position)
                 except _GZIP_DAMAGE as exc:
-                    self._warn(state, f"gzip data damaged or cut after {state.position} bytes ({exc})")
+                    self._warn(state, f"gzip data damaged or cut after {position} bytes ({exc})")
                     break
-                if not line:
+                if not line or (wait_newline and size == len(line) and not line.endswith(b"\n")):
                     break
-                if not line.endswith(b"\n") and size == len(line) and self.follow and not state.gz:
-                    break  # a line still being written: wait for its newline
-                got_data = True
-                state.line_no += 1
-                state.starts[state.line_no] = state.position
-                state.position += size
-                state.ends[state.line_no] = state.position
-                self.bytes_read += size
+                line_no += 1
+                marks.append(position)
+                position += size
                 text = line.decode("utf-8", errors="replace").rstrip("\r\n")
                 if size > len(line):
                     self.truncated_lines += 1
                     text += f" [... {size - len(line)} more bytes truncated]"
-                for record in state.assembler.feed(text, line_no=state.line_no):
-                    yield self._emit(state, record)
+                records = feed(text, line_no=line_no)
+                if records:
+                    state.position, state.line_no = position, line_no
+                    for record in records:
+                        yield self._emit(state, record)
             else:
                 state.idle_since = time.monotonic()  # more lines are waiting: the next read() continues
                 keep = state.gz
                 return
         finally:
+            state.position, state.line_no = position, line_no
+            self.bytes_read += position - start
+            got_data = position > start
             state.handle = fh if keep else None
             if not keep:
                 fh.close()
@@ -267,14 +267,18 @@ class FileSource(Source[SourceItem]):
         return state.path.open("rb")
 
     def _emit(self, state: _FileState, record: Assembled) -> SourceItem:
-        start = state.starts.get(record.first_line, state.safe)
-        state.safe = state.ends.get(record.last_line, state.safe)
-        for n in [n for n in state.ends if n <= record.last_line]:
-            state.ends.pop(n, None)
-            state.starts.pop(n, None)
-        self.counters.add(received=1, sent=1)
-        raw = RawLog(timestamp=datetime.now(UTC), source=str(state.path), host=self.host, message=record.text)
-        return SourceItem(raw=raw, origin=f"{state.path}@{start}")
+        marks, first = state.marks, state.marks_from
+        at = record.first_line - first
+        start = marks[at] if 0 <= at < len(marks) else state.safe
+        after = record.last_line + 1 - first  # where the line after the record's last one starts
+        if after > 0:
+            state.safe = marks[after] if after < len(marks) else state.position
+            del marks[:after]
+            state.marks_from = record.last_line + 1
+        self._emitted += 1
+        name = str(state.path)
+        raw = RawRecord(timestamp=datetime.now(UTC), source=name, host=self.host, message=record.text)
+        return SourceItem(raw, f"{name}@{start}")
 
     def commit(self) -> None:
         """Persist the positions after every emitted record (call once the bus flushed them)."""

@@ -155,3 +155,26 @@ def test_two_stores_opening_one_new_database_at_once(tmp_path):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_origins_and_checkpoints_are_byte_exact_across_chunks_and_a_cut_line(tmp_path, monkeypatch, store):
+    import hephaestus.collect.files as files
+
+    monkeypatch.setattr(files, "_CHUNK_LINES", 3)  # records and tracebacks straddle read() calls
+    long_line = "2026-01-01 10:00:03,000 INFO [app] " + "x" * 300 + "\n"
+    text = LOG + long_line + LOG
+    path = tmp_path / "app.log"
+    path.write_text(text)
+    source = FileSource([path], checkpoints=store, max_line_bytes=100)
+    items = []
+    while not source.finished:
+        items += source.read()
+    starts = [int(i.origin.rsplit("@", 1)[1]) for i in items]
+    lines = text.splitlines(keepends=True)
+    record_firsts = [0, 1, 6, 7, 8, 9, 14]  # the line each record starts on
+    assert starts == [sum(len(x) for x in lines[:n]) for n in record_firsts]
+    assert items[3].raw.message.endswith(" [... 236 more bytes truncated]")
+    assert (source.truncated_lines, source.bytes_read) == (1, len(text))
+    assert source.counters.as_dict() == {"received": 7, "sent": 7, "errored": 0, "dropped": 0}
+    source.commit()
+    assert store.checkpoint(str(path.resolve()))[0] == len(text)
