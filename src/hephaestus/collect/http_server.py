@@ -44,7 +44,6 @@ class HttpSource(PushSource):
         self.token = token or None
         self.max_body_bytes = max_body_bytes
         self.ack_timeout_s = ack_timeout_s
-        self.failure: str | None = None  # set by whoever pumps this source (the runner), read by /ingest
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 

@@ -54,17 +54,18 @@ class Pump:
             try:
                 self.run_once()
             except RetryableError as exc:
-                self.error = str(exc)
+                self.error = self.source.failure = str(exc)
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue
             except Exception as exc:  # a bug must not end the pump silently: keep retrying, say why
-                self.error = f"{exc.__class__.__name__}: {exc}"
+                self.error = self.source.failure = f"{exc.__class__.__name__}: {exc}"
                 _log.exception("pump %s failed", self.source.name)
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue
-            self.error, backoff = None, 0.1
+            self.error = self.source.failure = None
+            backoff = 0.1
 
     def stop(self, *, drain_s: float = 5.0) -> None:
         """Stop the loop, move what is still queued (for up to `drain_s`), then fail the rest."""

@@ -63,6 +63,7 @@ class PushSource(Source[SourceItem]):
         self._held = 0  # records offered and not yet committed (queued, being produced, in flight)
         self._in_flight: list[tuple[Future[int], int]] = []
         self._closed = False
+        self.failure: str | None = None  # the bus's current failure, set by the pump (ingest: 503)
 
     @property
     def held(self) -> int:

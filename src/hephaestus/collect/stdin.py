@@ -67,7 +67,7 @@ class StdinSource(Source[SourceItem]):
 
     def read(self) -> Iterator[SourceItem]:
         lines = 0
-        while lines < self.chunk_lines:
+        while True:
             emitted = False
             for text in self._complete_lines():
                 lines += 1
@@ -75,7 +75,7 @@ class StdinSource(Source[SourceItem]):
                 for record in self.assembler.feed(text, line_no=self._line_no):
                     emitted = True
                     yield self._emit(record)
-            if emitted:
+            if emitted or (lines >= self.chunk_lines and self.wait_s is not None):
                 return
             if self.finished:
                 for record in self.assembler.flush():
