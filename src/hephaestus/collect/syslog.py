@@ -62,7 +62,10 @@ class SyslogSource(PushSource):
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         if self.protocol == "udp":
             sock = self._udp = socket.socket(family, socket.SOCK_DGRAM)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _RCVBUF)
+            try:  # as root beyond net.core.rmem_max; else as much of it as allowed
+                sock.setsockopt(socket.SOL_SOCKET, getattr(socket, "SO_RCVBUFFORCE", 33), _RCVBUF)
+            except OSError:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _RCVBUF)
             sock.bind((self.host, self.port))
             sock.settimeout(0.2)
             target = self._serve_udp
