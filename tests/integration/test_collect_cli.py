@@ -37,14 +37,14 @@ def test_analyze_dash_reads_stdin_like_the_file(tmp_path):
     cmd, env = _cli(tmp_path, "analyze", "-", "--no-fix", "--json")
     piped = subprocess.run(cmd, input=SHOP_LOG.read_bytes(), env=env, capture_output=True, timeout=120)
     assert piped.returncode == 0, piped.stderr
-    cmd, env = _cli(tmp_path / "other", "analyze", str(SHOP_LOG), "--no-fix", "--json")
-    (tmp_path / "other").mkdir()
-    direct = subprocess.run(cmd, env=env, capture_output=True, timeout=120)
-    a, b = json.loads(piped.stdout), json.loads(direct.stdout)
-    assert a["stats"]["records"] == b["stats"]["records"] == 47
-    assert a["stats"]["bytes"] == SHOP_LOG.stat().st_size
-    assert [(i["title"], i["count"]) for i in a["issues"]] == [(i["title"], i["count"]) for i in b["issues"]]
-    assert a["issues"][0]["count"] == 3
+    report = json.loads(piped.stdout)
+    # what the README documents for `analyze examples/logs/shop.log`: 47 records, two issues
+    assert report["stats"]["records"] == 47
+    assert report["stats"]["bytes"] == SHOP_LOG.stat().st_size
+    assert [(i["title"].split(":")[0], i["count"]) for i in report["issues"]] == [
+        ("ZeroDivisionError", 3),
+        ("ConnectionRefusedError", 1),
+    ]
 
 
 def test_collector_stdin_ends_at_eof_with_every_record_on_the_bus(tmp_path):
