@@ -105,38 +105,38 @@ class StdinSource(Source[SourceItem]):
         return True
 
     def _complete_lines(self) -> Iterator[str]:
-        cap = self.max_line_bytes
-        while True:
-            if self._long is not None:
-                end = self._buf.find(b"\n")
-                if end < 0:
+        """The complete lines in the buffer (scanned by position: the buffer is cut once, at the end)."""
+        cap, buf, pos = self.max_line_bytes, self._buf, 0
+        try:
+            while pos < len(buf):
+                if self._long is not None:
+                    end = buf.find(b"\n", pos)
                     head, skipped = self._long
-                    self._long = (head, skipped + len(self._buf))
-                    self._offset += len(self._buf)
-                    self._buf = b""
-                    return
-                head, skipped = self._long
-                self._long = None
-                self._consume(end + 1)
-                self.truncated_lines += 1
-                yield f"{self._text(head)} [... {skipped + end} more bytes truncated]"
-                continue
-            end = self._buf.find(b"\n", 0, cap + 1)
-            if end < 0:
-                if len(self._buf) <= cap:
-                    return  # the rest of the line is still to come
-                # an over-long line: keep its head, skip the rest (now or as it comes)
-                self._starts[self._line_no + 1] = self._offset
-                self._long = (self._buf[:cap], -cap)
-                continue
-            self._starts[self._line_no + 1] = self._offset
-            line = self._buf[:end]
-            self._consume(end + 1)
-            yield self._text(line)
-
-    def _consume(self, n: int) -> None:
-        self._buf = self._buf[n:]
-        self._offset += n
+                    if end < 0:
+                        self._long = (head, skipped + len(buf) - pos)
+                        pos = len(buf)
+                        return
+                    self._long = None
+                    skipped += end - pos
+                    pos = end + 1
+                    self.truncated_lines += 1
+                    yield f"{self._text(head)} [... {skipped} more bytes truncated]"
+                    continue
+                end = buf.find(b"\n", pos, pos + cap + 1)
+                self._starts[self._line_no + 1] = self._offset + pos
+                if end < 0:
+                    if len(buf) - pos <= cap:
+                        del self._starts[self._line_no + 1]
+                        return  # the rest of the line is still to come
+                    # an over-long line: keep its head, skip the rest (now or as it comes)
+                    self._long = (buf[pos : pos + cap], -cap)
+                    continue
+                line = buf[pos:end]
+                pos = end + 1
+                yield self._text(line)
+        finally:
+            self._buf = buf[pos:]
+            self._offset += pos
 
     @staticmethod
     def _text(line: bytes) -> str:
