@@ -88,8 +88,8 @@ def run_pipeline(
         raise ConfigError(f"unknown stage(s): {', '.join(sorted(unknown))}")
     if "collect" in stages and not (settings.collect.files or settings.collect.sources or stdin):
         raise ConfigError(
-            "nothing to collect: set collect.files or collect.sources in the config"
-            " (or HEPHAESTUS_COLLECT__FILES)"
+            "no files to follow and no sources: set collect.files or collect.sources in the config"
+            " (or HEPHAESTUS_COLLECT__FILES), or pass --stdin"
         )
     repo = Path(settings.repo).resolve() if settings.repo else None
     if "solve" in stages and repo is not None and not repo.is_dir():
