@@ -66,6 +66,15 @@ class HephaestusHandler(logging.Handler):
         self._thread.start()
 
     # --- application side: never blocks, never raises -------------------------------------------
+    def handle(self, record: logging.LogRecord) -> bool:
+        """Filter and emit without the handler's lock (emit is thread-safe on its own): the shipper
+        thread's own records (httpx's request lines) are dropped, and nothing waits on logging's
+        shutdown, which holds that lock while it flushes this handler."""
+        rv = self.filter(record)
+        if rv and threading.current_thread() is not self._thread:
+            self.emit(record)
+        return rv
+
     def emit(self, record: logging.LogRecord) -> None:
         try:
             if self._closed:

@@ -25,9 +25,9 @@ APP = textwrap.dedent(
     handler = HephaestusHandler(
         url, token="tok", application="shop", batch_size=200, retry_for_s=float(sys.argv[3])
     )
+    logging.getLogger().addHandler(handler)  # on the root logger, as docs/collect.md shows
+    logging.getLogger().setLevel(logging.INFO)  # so httpx's own INFO lines reach it too (not shipped)
     log = logging.getLogger("shop.orders")
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
     began = time.monotonic()
     for i in range(n):
         if i % 100 == 0:
@@ -38,7 +38,7 @@ APP = textwrap.dedent(
         else:
             log.info("rec-%d order ok", i)
     emitted_s = time.monotonic() - began
-    handler.close()
+    logging.shutdown()  # flushes and closes the handler
     print(json.dumps({"sent": handler.sent, "dropped": handler.dropped, "emit_s": emitted_s}))
     """
 )
