@@ -146,7 +146,9 @@ def _run(
                 f"hephaestus run: moved={stats.moved} solved={stats.solved} retries={stats.retries}", err=True
             )
 
+    collecting = "collect" in {s.strip() for s in stages.split(",")}
     listed = [s.kind if s.kind != "syslog" else f"syslog/{s.protocol}" for s in settings.collect.sources]
+    listed = listed if collecting else []
     click.echo(
         f"hephaestus run: data dir {settings.data_dir}; following {len(settings.collect.files)} file(s)"
         + (f"; sources: {', '.join(listed)}" if listed else "")
