@@ -1,8 +1,7 @@
 """HephaestusHandler: a `logging.Handler` that ships an application's records to HTTP ingest.
 
-Fed LogRecords by the application's loggers (emit never blocks and never raises: a bounded queue,
-drops counted); feeds `POST /ingest` of `hephaestus serve` or a collector's HTTP source with NDJSON
-batches from a background thread, retrying what was not acknowledged; `close()` flushes.
+Fed LogRecords by the application's loggers (emit never blocks or raises; bounded queue, drops
+counted); feeds NDJSON batches to `POST /ingest` from a background thread; `close()` flushes.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """The API app's log ingest: `POST /ingest` of `hephaestus serve`, into the configured bus.
 
-Fed requests by create_app's route (hephaestus.collect.http.ingest_endpoint); feeds the raw topic of
-the bus the settings name (the embedded bus file, or Kafka) through a Pump started on first use, so an
-app that never ingests opens no bus. A `hephaestus run --stages process,analyze` processes the records.
+Fed requests by create_app's route (collect.http.ingest_endpoint); feeds the raw topic of the bus
+the settings name through a Pump started on first use (an app that never ingests opens no bus).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Collectable: what Pipeline.collect_once needs of a source (FileSource, StdinSource, PushSource).
 
-Fed nothing; a typing contract only: `read()` yields SourceItems available now, `commit()` is
+Fed nothing (a typing contract); `read()` yields the SourceItems available now, `commit()` is
 called once the bus has flushed everything read so far.
 """
 

@@ -1,8 +1,7 @@
 """HTTP ingest: `POST /ingest` takes NDJSON, a JSON array or plain text lines (gzip allowed).
 
-Fed request bodies by HTTP clients (curl, httpx, hephaestus.logging_handler) through the API app
-(`hephaestus serve`) or the collector's own listener (HttpSource); feeds RawLogs to a PushSource and
-answers only once the bus has them (429/503 with Retry-After when it cannot take them now).
+Fed request bodies through the API app (`serve`) or the collector's HttpSource; feeds RawLogs to a
+PushSource and answers only once the bus has them (429/503 with Retry-After when it cannot now).
 """
 
 from __future__ import annotations

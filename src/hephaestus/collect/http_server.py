@@ -1,7 +1,7 @@
 """HttpSource: the collector's own HTTP listener for `POST /ingest` (uvicorn in a thread).
 
-Fed by HTTP clients (the same endpoint as the API app's /ingest: hephaestus.collect.http); feeds
-its PushSource buffer, which a Pump moves to the bus. Bearer token from HEPHAESTUS_API_TOKEN.
+Fed by HTTP clients (the endpoint of hephaestus.collect.http; token from HEPHAESTUS_API_TOKEN);
+feeds its PushSource buffer, which a Pump moves to the bus.
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
 """Pump: moves one PushSource into the bus in its own thread, dead-letter frames included.
 
-Fed by a PushSource (records offered by HTTP ingest or a syslog listener); feeds the raw topic
-through Pipeline.collect_once (produce, flush, then acknowledge) and malformed frames to the
-dead-letter topic with their reason. A bus failure is retried with backoff; nothing is acknowledged
-before it is durable.
+Fed by a PushSource (HTTP ingest, a syslog listener); feeds the raw topic via Pipeline.collect_once
+(produce, flush, then acknowledge) and the dead-letter topic; bus failures are retried with backoff.
 """
 
 from __future__ import annotations

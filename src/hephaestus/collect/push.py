@@ -1,7 +1,7 @@
 """PushSource: the bounded buffer between network receivers (HTTP ingest, syslog) and the bus.
 
-Fed by receiver threads and request handlers (`offer`, `offer_dead`); feeds the raw topic through a
-`Pump` (collect/pump.py), which completes an offer's ticket only after the bus flushed its records.
+Fed by receiver threads and request handlers (`offer`, `offer_dead`); feeds the raw topic through
+a Pump, which resolves an offer's ticket only after the bus flushed its records.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """Builds the collector's sources from `collect` settings and runs the pushed ones' pumps.
 
-Fed the settings (collect.files, collect.sources) and the process's stdin; feeds the runner the
-sources it polls (files, stdin) and starts/stops the listeners (HTTP ingest, syslog) with one Pump
-each, so records pushed to them reach the bus without waiting for the runner's loop.
+Fed the settings (collect.files, collect.sources) and stdin; feeds the runner the sources it polls
+(files, stdin) and starts/stops the listeners (HTTP ingest, syslog), one Pump each.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """StdinSource: reads a log from a stream (standard input, a pipe), assembling multi-line records.
 
-Fed by a file descriptor (`hephaestus analyze -`, `hephaestus collector --stdin`); feeds (RawLog,
-origin) items to Pipeline.collect_once. Backpressure is the pipe's: nothing more is read until
-the bus flushed what was read, so a fast writer blocks instead of filling memory.
+Fed by a file descriptor (`analyze -`, `collector --stdin`); feeds (RawLog, origin) items to
+Pipeline.collect_once. Nothing more is read until the bus flushed what was: a fast writer blocks.
 """
 
 from __future__ import annotations

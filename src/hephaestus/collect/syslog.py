@@ -1,8 +1,7 @@
 """SyslogSource: a syslog listener over UDP or TCP (RFC 5424 and RFC 3164, RFC 6587 framing).
 
-Fed datagrams or TCP streams by syslog clients (rsyslog forwarding, `logger`, Python's
-SysLogHandler); feeds RawLogs to its PushSource buffer (moved to the bus by a Pump) and malformed
-frames to the dead-letter topic with the parser's reason.
+Fed by syslog clients (rsyslog, `logger`, Python's SysLogHandler); feeds RawLogs to its PushSource
+buffer (a Pump moves them to the bus) and malformed frames to the dead-letter topic with the reason.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """Syslog wire formats: RFC 5424 and RFC 3164 messages, RFC 6587 TCP framing.
 
-Fed raw datagrams and TCP byte streams by the syslog listeners (collect/syslog.py); feeds them
-SyslogMessage values (facility, severity, timestamp, host, app-name, msg) or a SyslogError whose
-text is the dead-letter reason.
+Fed datagrams and TCP byte streams by the syslog listeners (collect/syslog.py); feeds them
+SyslogMessage values, or a SyslogError / FrameError whose text is the dead-letter reason.
 """
 
 from __future__ import annotations
