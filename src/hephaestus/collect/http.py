@@ -19,7 +19,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from hephaestus.collect.push import PushSource
+from hephaestus.collect.push import NO_METADATA, PushSource
 from hephaestus.errors import BackpressureError, RetryableError
 from hephaestus.process.multiline import MultilineAssembler
 from hephaestus.records import RawLog, RawMetadata
@@ -71,7 +71,7 @@ def _when(value: Any, now: datetime) -> datetime:
 def _record(obj: Any, peer: str, now: datetime) -> RawLog:
     """A RawLog from one JSON value: a string (the message) or an object with a message field."""
     if isinstance(obj, str):
-        return RawLog(timestamp=now, source="http", host=peer, message=obj)
+        return RawLog(timestamp=now, source="http", host=peer, message=obj, metadata=NO_METADATA)
     if not isinstance(obj, dict):
         raise ValueError(f"a record must be an object or a string, not {type(obj).__name__}")
     message = next((obj[k] for k in _MESSAGE_KEYS if isinstance(obj.get(k), str)), None)
@@ -93,7 +93,9 @@ def _record(obj: Any, peer: str, now: datetime) -> RawLog:
             process_id=pid if isinstance(pid, int) and not isinstance(pid, bool) else None,
             thread_id=str(thread) if thread is not None else None,
             trace_id=str(trace) if trace else None,
-        ),
+        )
+        if pid is not None or thread is not None or trace
+        else NO_METADATA,
     )
 
 
@@ -145,7 +147,8 @@ def decode_body(
         records = [r for n, t in enumerate(texts, 1) for r in assembler.feed(t, line_no=n)]
         for rec in [*records, *assembler.flush()]:
             if rec.text.strip():
-                out.raws.append(RawLog(timestamp=now, source="http", host=peer, message=rec.text))
+                raw = RawLog(timestamp=now, source="http", host=peer, message=rec.text, metadata=NO_METADATA)
+                out.raws.append(raw)
     else:
         raise IngestError(415, f"unsupported Content-Type: {kind} (NDJSON, application/json or text/plain)")
     return out

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from hephaestus.collect.files import SourceItem
 from hephaestus.errors import BackpressureError, RetryableError
-from hephaestus.records import RawLog
+from hephaestus.records import RawLog, RawMetadata
 from hephaestus.stages import Source
 
-__all__ = ["DeadFrame", "PushSource", "Ticket"]
+__all__ = ["NO_METADATA", "DeadFrame", "PushSource", "Ticket"]
+
+NO_METADATA = RawMetadata()  # frozen: one shared instance spares a validation per record
 
 _MAX_DEAD = 10_000  # dead-letter frames waiting for the pump; beyond that they are counted and dropped
 

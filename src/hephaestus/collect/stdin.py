@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 
 from hephaestus.collect.files import SourceItem
+from hephaestus.collect.push import NO_METADATA
 from hephaestus.process.multiline import Assembled, MultilineAssembler
 from hephaestus.records import RawLog
 from hephaestus.stages import Source
@@ -146,7 +147,10 @@ class StdinSource(Source[SourceItem]):
         for n in [n for n in self._starts if n <= record.last_line]:
             del self._starts[n]
         self.counters.add(received=1, sent=1)
-        raw = RawLog(timestamp=datetime.now(UTC), source=self.source, host=self.host, message=record.text)
+        now = datetime.now(UTC)
+        raw = RawLog(
+            timestamp=now, source=self.source, host=self.host, message=record.text, metadata=NO_METADATA
+        )
         return SourceItem(raw=raw, origin=f"{self.source}:{self._run}@{start}")
 
     def commit(self) -> None:

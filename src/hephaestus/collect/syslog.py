@@ -15,7 +15,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Literal
 
-from hephaestus.collect.push import PushSource
+from hephaestus.collect.push import NO_METADATA, PushSource
 from hephaestus.collect.syslog_parse import FrameError, SyslogError, SyslogMessage, TcpFramer, parse_syslog
 from hephaestus.errors import BackpressureError, RetryableError
 from hephaestus.records import RawLog, RawMetadata
@@ -144,7 +144,7 @@ def _raw(msg: SyslogMessage, peer: str, now: datetime) -> RawLog:
         host=msg.host or peer,
         level=msg.level,
         message=msg.message,
-        metadata=RawMetadata(process_id=pid),
+        metadata=RawMetadata(process_id=pid) if pid is not None else NO_METADATA,
     )
 
 
