@@ -87,6 +87,9 @@ class SourceSettings(_Section):
     port: int | None = Field(
         default=None, ge=0, le=65535, description="listen port; None = 8090 (http), 5514 (syslog)"
     )
+    tls_cert: str | None = Field(
+        default=None, description="syslog tcp only: PEM file with the key and certificate chain (RFC 5425)"
+    )
 
 
 class CollectSettings(_Section):

@@ -6,11 +6,13 @@ import logging
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 from logging.handlers import SysLogHandler
 
 import pytest
 
+from hephaestus.bus.certs import make_ca_and_server_cert
 from hephaestus.bus.local import LocalBus
 from hephaestus.collect.pump import Pump
 from hephaestus.collect.syslog import SyslogSource
@@ -135,3 +137,31 @@ def test_oversized_octet_count_dead_letters_the_frame_and_closes_the_connection(
     (dead,) = reader.dead_letters()
     assert dead["reason"] == "syslog tcp framing: octet count 99999999 over the 65536 byte limit"
     assert token_counts(structured_records(bus)) == {}
+
+
+def test_syslog_over_tls_with_octet_counting(tmp_path):
+    files = make_ca_and_server_cert(tmp_path / "tls")
+    bus = LocalBus(tmp_path / "bus.sqlite")
+    source = SyslogSource(protocol="tcp", host="127.0.0.1", port=0, tls_certfile=str(files.server))
+    source.start()
+    pump = Pump(source, bus).start()
+    try:
+        with socket.create_connection(("127.0.0.1", source.port)) as plain:  # not TLS: refused
+            plain.sendall(b"<11>1 - h app - - - rec-0 in clear\n")
+            plain.settimeout(10)
+            assert plain.recv(10) == b""
+        context = ssl.create_default_context(cafile=str(files.ca))
+        with (
+            socket.create_connection(("127.0.0.1", source.port)) as raw,
+            context.wrap_socket(raw, server_hostname="localhost") as conn,
+        ):
+            frames = [
+                f"<11>1 2026-01-01T00:00:00Z web1 shop - - - rec-{i} over tls".encode() for i in range(N)
+            ]
+            conn.sendall(b"".join(b"%d %s" % (len(f), f) for f in frames))
+        wait_for(lambda: source.counters.sent == N, what=f"{N} records on the bus")
+    finally:
+        source.stop()
+        pump.stop()
+    assert_exactly(structured_records(bus), N)
+    assert source.counters.errored == 1  # the clear-text connection

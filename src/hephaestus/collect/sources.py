@@ -116,7 +116,12 @@ def build_sources(
                 )
             )
         elif spec.kind == "syslog":
+            if spec.tls_cert and spec.protocol != "tcp":
+                raise ConfigError("collect.sources: tls_cert needs a syslog source with protocol tcp")
             out.pushed.append(
-                SyslogSource(protocol=spec.protocol, host=spec.host, port=port, capacity=conf.buffer_records)
-            )
+                SyslogSource(
+                    protocol=spec.protocol, host=spec.host, port=port, capacity=conf.buffer_records,
+                    tls_certfile=spec.tls_cert,
+                )
+            )  # fmt: skip
     return out

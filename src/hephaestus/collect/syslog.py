@@ -10,6 +10,7 @@ import contextlib
 import itertools
 import socket
 import socketserver
+import ssl
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from typing import Literal
 
 from hephaestus.collect.push import NO_METADATA, PushSource
 from hephaestus.collect.syslog_parse import FrameError, SyslogError, SyslogMessage, TcpFramer, parse_syslog
-from hephaestus.errors import BackpressureError, RetryableError
+from hephaestus.errors import BackpressureError, ConfigError, RetryableError
 from hephaestus.records import RawLog, RawMetadata
 
 __all__ = ["SyslogSource"]
@@ -39,8 +40,18 @@ class SyslogSource(PushSource):
         port: int = 5514,
         capacity: int = 10_000,
         max_frame: int = 64 * 1024,
+        tls_certfile: str | None = None,
     ) -> None:
         super().__init__(capacity=capacity)
+        if tls_certfile is not None and protocol != "tcp":
+            raise ValueError("syslog over TLS needs protocol tcp")
+        self.tls: ssl.SSLContext | None = None
+        if tls_certfile is not None:  # RFC 5425: PEM with the key and the certificate chain
+            self.tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            try:
+                self.tls.load_cert_chain(tls_certfile)
+            except (OSError, ssl.SSLError) as exc:
+                raise ConfigError(f"syslog TLS certificate {tls_certfile}: {exc}") from exc
         self.name = f"syslog-{protocol}-source"
         self.protocol = protocol
         self.host, self.port = host, port
@@ -157,6 +168,13 @@ class _TcpServer(socketserver.ThreadingTCPServer):
         self.source = source
         super().__init__(address, _TcpHandler)
 
+    def get_request(self) -> tuple[socket.socket, object]:
+        sock, peer = self.socket.accept()
+        if self.source.tls is None:
+            return sock, peer
+        # the handshake runs in the connection's own thread, not in the accept loop
+        return self.source.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), peer
+
 
 class _TcpHandler(socketserver.BaseRequestHandler):
     server: _TcpServer
@@ -164,6 +182,13 @@ class _TcpHandler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         source = self.server.source
         sock: socket.socket = self.request
+        if isinstance(sock, ssl.SSLSocket):
+            sock.settimeout(10)
+            try:
+                sock.do_handshake()
+            except (OSError, ssl.SSLError):
+                source.counters.add(errored=1)  # not TLS, or a certificate the client refused
+                return
         sock.settimeout(0.5)
         framer = TcpFramer(max_frame=source.max_frame)
         peer = str(self.client_address[0])
