@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 
 from hephaestus.bus import DEAD_LETTER, ERRORS, RAW_LOGS, STRUCTURED_LOGS, Bus, Consumer, Message, Producer
-from hephaestus.collect import FileSource
+from hephaestus.collect import Collectable
 from hephaestus.errors import PermanentError
 from hephaestus.process.processor import Processor
 from hephaestus.records import ErrorEvent, RawLog, StructuredLog
@@ -89,7 +89,7 @@ class Pipeline:
         return self._consumers[group]
 
     # --- collect -----------------------------------------------------------------------------
-    def collect_once(self, source: FileSource) -> int:
+    def collect_once(self, source: Collectable) -> int:
         """Produce what the source has now; checkpoint only after the bus made it durable."""
         n = 0
         produce, topic, every = self.producer.produce_record, self.raw, self.batch_size
@@ -239,7 +239,7 @@ class Pipeline:
             consumer.commit(batch)
         return len(batch)
 
-    def drain(self, *, collect: FileSource | None = None, process: bool = True, analyze: bool = True) -> int:
+    def drain(self, *, collect: Collectable | None = None, process: bool = True, analyze: bool = True) -> int:
         """Run the enabled steps until none of them finds work; returns records moved.
 
         Memory stays bounded whatever the input's size: each round collects one chunk of the source

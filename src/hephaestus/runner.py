@@ -8,18 +8,19 @@ without losing or re-counting a line. Fed by settings; feeds the store.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from hephaestus.bus import Bus
 from hephaestus.bus.local import LocalBus
-from hephaestus.collect import FileSource
-from hephaestus.collect.files import source_limits
+from hephaestus.collect import FileSource, StdinSource
+from hephaestus.collect.sources import CollectSet, build_sources
 from hephaestus.errors import ConfigError, RetryableError
 from hephaestus.pipeline import Pipeline
 from hephaestus.process.noise_rules import NoiseRefresh
@@ -71,8 +72,12 @@ def run_pipeline(
     on_iteration: Callable[[RunStats], None] | None = None,
     metrics: ServiceMetrics | None = None,
     kafka_config: Mapping[str, str] | None = None,
+    stdin: BinaryIO | None = None,
 ) -> RunStats:
     """Run the enabled stages until `stop` is set; flushes and commits before returning.
+
+    The collect stage reads `collect.files`, `stdin` (or the process's, when `collect.sources` lists
+    it; the run ends once it is exhausted and processed) and runs the listeners of `collect.sources`.
 
     With `metrics`, the components' counters, batch timings, consumer lag and bus/store
     readiness are published to it (served by hephaestus.metrics.MetricsServer). `kafka_config`
@@ -81,9 +86,10 @@ def run_pipeline(
     unknown = stages - ALL_STAGES
     if unknown:
         raise ConfigError(f"unknown stage(s): {', '.join(sorted(unknown))}")
-    if "collect" in stages and not settings.collect.files:
+    if "collect" in stages and not (settings.collect.files or settings.collect.sources or stdin):
         raise ConfigError(
-            "no files to follow: set collect.files in the config (or HEPHAESTUS_COLLECT__FILES)"
+            "no files to follow and no sources: set collect.files or collect.sources in the config"
+            " (or HEPHAESTUS_COLLECT__FILES), or pass --stdin"
         )
     repo = Path(settings.repo).resolve() if settings.repo else None
     if "solve" in stages and repo is not None and not repo.is_dir():
@@ -109,15 +115,7 @@ def run_pipeline(
         if settings.bus.kind == "kafka" and "analyze" in stages and "process" not in stages
         else 0.0,
     )
-    source = None
-    if "collect" in stages:
-        source = FileSource(
-            [Path(f) for f in settings.collect.files],
-            follow=True,
-            checkpoints=store,
-            **source_limits(settings.collect),
-            idle_flush_s=max(1.0, 2 * settings.collect.poll_interval_s),
-        )
+    sources = build_sources(settings, checkpoints=store, stdin=stdin) if "collect" in stages else CollectSet()
     # issues marked as noise in the store: suppressed by detection, reloaded while running
     noise = NoiseRefresh(
         processor.detector.set_noise_templates, store.noise_templates, every_s=NOISE_REFRESH_S
@@ -127,7 +125,7 @@ def run_pipeline(
     # keeps the collector's full passes small (unfrozen, one took 60-70 ms: a latency spike).
     gc.freeze()
     if metrics is not None:
-        _attach_metrics(metrics, pipeline, source, bus, store, stats)
+        _attach_metrics(metrics, pipeline, sources, bus, store, stats)
     # A Kafka consumer blocks in poll until a record arrives, so a consuming stage needs no sleep
     # (sleeping would add its length to the latency); the embedded bus and file polling do.
     blocking = not isinstance(bus, LocalBus) and bool(stages & {"process", "analyze"})
@@ -135,11 +133,12 @@ def run_pipeline(
     backoff = 0.5
     save_at = time.monotonic() + MINER_SAVE_S
     try:
+        sources.start(bus, batch_size=settings.bus.batch_size)
         while not stop.is_set():
             try:
                 if "process" in stages:
                     noise.poll()
-                moved = _iterate(pipeline, source, stages, metrics)
+                moved = _iterate(pipeline, sources.polled, stages, metrics)
                 if "solve" in stages and repo is not None and settings.repair.enabled:
                     stats.solved += _solve_new(store, repo, settings, stop)
                 backoff = 0.5
@@ -159,9 +158,12 @@ def run_pipeline(
                 save_at = time.monotonic() + MINER_SAVE_S
             if stats.iterations % _PRUNE_EVERY == 0 and isinstance(bus, LocalBus):
                 bus.prune()  # the embedded bus keeps only what some group still has to read
+            if moved == 0 and sources.exhausted:
+                break  # all of stdin read and everything after it done
             if moved == 0 and idle_wait_s:
                 stop.wait(idle_wait_s)
     finally:
+        sources.stop()
         if "process" in stages:
             _save_miner(templates, processor.miner)
         if metrics is not None:
@@ -192,17 +194,17 @@ def _save_miner(templates: JsonFileStore, miner: TemplateMiner) -> None:
 
 def _iterate(
     pipeline: Pipeline,
-    source: FileSource | None,
+    polled: list[FileSource | StdinSource],
     stages: frozenset[str],
     metrics: ServiceMetrics | None = None,
 ) -> int:
     from hephaestus.metrics import timed  # noqa: PLC0415 - prometheus_client only when used
 
     moved = 0
-    if source is not None:
+    for source in polled:
         if not source.started:
             source.start()
-        moved += timed(metrics, "collect", lambda: pipeline.collect_once(source))
+        moved += timed(metrics, "collect", functools.partial(pipeline.collect_once, source))
     if "process" in stages:
         moved += timed(metrics, "process", pipeline.process_once)
     if "analyze" in stages:
@@ -214,14 +216,14 @@ def _iterate(
 def _attach_metrics(
     metrics: ServiceMetrics,
     pipeline: Pipeline,
-    source: FileSource | None,
+    sources: CollectSet,
     bus: Bus,
     store: Store,
     stats: RunStats,
 ) -> None:
     from hephaestus.metrics import bus_probe, store_probe  # noqa: PLC0415
 
-    parts = [source, pipeline.processor, pipeline.issue_sink, pipeline.index_sink]
+    parts = [*sources.components, pipeline.processor, pipeline.issue_sink, pipeline.index_sink]
     for component in parts:
         if component is not None:
             metrics.add_component(component.name, component.counters)

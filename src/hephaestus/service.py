@@ -11,10 +11,10 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from hephaestus.bus.memory import MemoryBus
-from hephaestus.collect import FileSource
+from hephaestus.collect import FileSource, StdinSource
 from hephaestus.collect.files import source_limits, validate_log_path
 from hephaestus.errors import AccessDenied, InputError
 from hephaestus.pipeline import Pipeline
@@ -187,9 +187,11 @@ def analyze_logs(
     test_cmd: str | None = None,
     fix: bool = True,
     progress: Progress | None = None,
+    stdin: BinaryIO | None = None,
 ) -> AnalysisReport:
-    """Parse `paths`, group errors into issues (persisted in the store) and, when `repo` is
-    given and `fix` is on, propose and validate a fix per issue on a throwaway copy of `repo`."""
+    """Parse `paths` (then `stdin` to its end, when given), group errors into issues (persisted in
+    the store) and, when `repo` is given and `fix` is on, propose and validate a fix per issue on a
+    throwaway copy of `repo`."""
     started = time.perf_counter()
     for path in paths:
         validate_log_path(path)
@@ -205,6 +207,16 @@ def analyze_logs(
     if progress:
         pipeline.on_progress = lambda _phase, _n: progress("read", source.bytes_read, total_bytes)
     pipeline.drain(collect=source)
+    stream = None
+    if stdin is not None:
+        limits = source_limits(settings.collect)
+        stream = StdinSource(
+            stdin,
+            wait_s=None,
+            max_record_lines=limits["max_record_lines"],
+            max_line_bytes=limits["max_line_bytes"],
+        )
+        pipeline.drain(collect=stream)
     dead = pipeline.dead_letters()
     issues = [store.issue(f"HEP-{fp[:8]}") for fp in sorted(pipeline.stats.fingerprints)]
     issues.sort(key=lambda i: (_SEVERITY_ORDER[i.severity], -i.count, i.id))
@@ -222,10 +234,10 @@ def analyze_logs(
         progress("solve", len(issues), len(issues))
     stats: dict[str, Any] = {
         "files": len(paths),
-        "bytes": source.bytes_read,
+        "bytes": source.bytes_read + (stream.bytes_read if stream else 0),
         **pipeline.stats.as_dict(),
         "issues": len(issues),
-        "truncated_lines": source.truncated_lines,
+        "truncated_lines": source.truncated_lines + (stream.truncated_lines if stream else 0),
         "warnings": source.warnings,
         "solutions_validated": sum(1 for r in reports if r.solution and r.solution.status == "validated"),
         "solutions_plausible": sum(1 for r in reports if r.solution and r.solution.status == "plausible"),

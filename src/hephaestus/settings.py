@@ -25,6 +25,7 @@ __all__ = [
     "ProcessSettings",
     "RepairSettings",
     "Settings",
+    "SourceSettings",
     "StoreSettings",
     "load_settings",
     "masked_dump",
@@ -77,8 +78,34 @@ class KafkaSettings(_Section):
     extra_config: dict[str, str] = Field(default_factory=dict, description="raw librdkafka properties")
 
 
+class SourceSettings(_Section):
+    """One log source besides files (`collect.sources`); docs/collect.md has an example of each."""
+
+    kind: Literal["stdin", "http", "syslog"]
+    protocol: Literal["udp", "tcp"] = Field(default="udp", description="syslog only")
+    host: str = Field(default="127.0.0.1", description="listen address (http, syslog)")
+    port: int | None = Field(
+        default=None, ge=0, le=65535, description="listen port; None = 8090 (http), 5514 (syslog)"
+    )
+    tls_cert: str | None = Field(
+        default=None, description="syslog tcp only: PEM file with the key and certificate chain (RFC 5425)"
+    )
+
+
 class CollectSettings(_Section):
     files: tuple[str, ...] = ()
+    sources: tuple[SourceSettings, ...] = Field(
+        default=(), description="stdin, HTTP ingest and syslog listeners run by the collector"
+    )
+    buffer_records: int = Field(
+        default=10_000, ge=1, description="records a push source holds until the bus has them (then 429)"
+    )
+    ingest_max_body_kb: int = Field(
+        default=8192, ge=1, description="largest /ingest body after gzip decompression (413 beyond)"
+    )
+    ingest_ack_timeout_s: float = Field(
+        default=30.0, gt=0, description="/ingest answers 503 when the bus has not taken a body by then"
+    )
     application: str = ""
     poll_interval_s: float = Field(default=0.5, gt=0)
     max_record_lines: int = Field(default=500, ge=1)

@@ -24,6 +24,7 @@ __all__ = [
     "decode_raw",
     "decode_structured",
     "encode",
+    "raw_record",
 ]
 
 
@@ -95,6 +96,15 @@ class StructuredRecord(_Wire, frozen=True, kw_only=True):
 _encoder = msgspec.json.Encoder()
 _raw_decoder = msgspec.json.Decoder(RawRecord)
 _structured_decoder = msgspec.json.Decoder(StructuredRecord)
+
+
+def raw_record(raw: RawLog) -> RawRecord:
+    """The wire mirror of a validated RawLog (sources that build pydantic records at the edge)."""
+    meta = raw.metadata
+    return RawRecord(
+        timestamp=raw.timestamp, source=raw.source, host=raw.host, level=raw.level, message=raw.message,
+        metadata=MetadataRecord(process_id=meta.process_id, thread_id=meta.thread_id, trace_id=meta.trace_id),
+    )  # fmt: skip
 
 
 def encode(record: RawRecord | StructuredRecord) -> bytes:

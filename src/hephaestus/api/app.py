@@ -2,8 +2,9 @@
 
 Fed the effective Settings (the store they name is opened once and closed at shutdown) and an
 optional bearer token; serves the /api routes (hephaestus.api.routes), the dashboard's static
-files, an offline API reference at /docs over /openapi.json, and /healthz. Every error leaves as
-`{"error": "..."}` with a 4xx/5xx status, never a traceback.
+files, an offline API reference at /docs over /openapi.json, /healthz, and log ingest at
+POST /ingest (api/ingest.py). Every error leaves as `{"error": "..."}` with a 4xx/5xx status,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hephaestus import __version__
+from hephaestus.api.ingest import INGEST_PATH, IngestHub, ingest_endpoint
 from hephaestus.api.routes import ApiError, api_router
 from hephaestus.api.security import BearerAuth, BodyLimit, HostCheck, SecurityHeaders
 from hephaestus.errors import AccessDenied, HephaestusError, InputError, RetryableError
@@ -104,12 +106,14 @@ def create_app(
     `allowed_hosts`: Host header names to answer (e.g. LOOPBACK_HOSTS); None = any.
     """
     store = open_store(settings)
+    ingest = IngestHub(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            ingest.close()
             store.close()
 
     app = FastAPI(
@@ -122,6 +126,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store = store
+    app.state.ingest = ingest
     _install_error_handlers(app)
     app.include_router(api_router(settings, store, token=token or None))
 
@@ -139,6 +144,15 @@ def create_app(
     def docs() -> FileResponse:
         return FileResponse(STATIC_DIR / "docs.html", media_type="text/html; charset=utf-8")
 
+    collect = settings.collect
+    endpoint = ingest_endpoint(
+        ingest.source,
+        max_bytes=collect.ingest_max_body_kb * 1024,
+        ack_timeout_s=collect.ingest_ack_timeout_s,
+        healthy=ingest.failure,
+    )
+    # NDJSON, a JSON array or text lines (gzip allowed); answers once the records are on the bus
+    app.add_route(INGEST_PATH, endpoint, methods=["POST"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # outermost first: headers on every answer, then Host, then the token before any route
     app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_kb * 1024)

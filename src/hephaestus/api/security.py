@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 __all__ = [
     "API_PREFIX",
     "CONTENT_SECURITY_POLICY",
+    "INGEST_PATH",
     "TOKEN_ENV",
     "BearerAuth",
     "BodyLimit",
@@ -26,6 +27,7 @@ __all__ = [
     "SecurityHeaders",
     "is_api_path",
     "json_error",
+    "needs_token",
 ]
 
 API_PREFIX = "/api"
@@ -56,9 +58,17 @@ _SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
+INGEST_PATH = "/ingest"  # log ingest (hephaestus.collect.http): guarded by the token like /api
+
+
 def is_api_path(path: str) -> bool:
     """True for /api and everything under /api/ (not for /apiary)."""
     return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def needs_token(path: str) -> bool:
+    """The paths BearerAuth guards: the API and log ingest."""
+    return is_api_path(path) or path == INGEST_PATH
 
 
 async def json_error(
@@ -119,7 +129,8 @@ class BodyLimit:
 
 
 class BearerAuth:
-    """Every HTTP request under /api must carry `Authorization: Bearer <token>` (401 otherwise).
+    """Every HTTP request under /api, and to /ingest, must carry `Authorization: Bearer <token>`
+    (401 otherwise).
 
     The dashboard page, its static files, /healthz and the API description stay public: they
     hold no data. With `token=None` the middleware lets everything through.
@@ -130,7 +141,7 @@ class BearerAuth:
         self._token = token.encode() if token else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self._token is not None and scope["type"] == "http" and is_api_path(scope["path"]):
+        if self._token is not None and scope["type"] == "http" and needs_token(scope["path"]):
             header = dict(scope.get("headers") or []).get(b"authorization", b"")
             scheme, _, value = header.partition(b" ")
             if scheme.lower() != b"bearer" or not hmac.compare_digest(value.strip(), self._token):

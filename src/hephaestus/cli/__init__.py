@@ -43,7 +43,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
 SUMMARIES: dict[str, str] = {
     "analyze": "Find errors in LOGS, group them into issues and, with --repo, propose validated fixes.",
     "analyzer": "Group error events into issues in the store.",
-    "collector": "Follow the configured files and produce raw logs.",
+    "collector": "Run the configured log sources and produce raw logs.",
     "config": "Inspect the effective configuration.",
     "feedback": "Accept or reject the proposed fix of ISSUE_ID; later rankings learn from it.",
     "issues": "List the issues in the store (newest first); `issues show ID` for one with its fix.",

@@ -56,15 +56,17 @@ def analyze_command(
     config_path: str | None,
     application: str | None,
 ) -> None:
-    """Find errors in LOGS (plain, JSON lines or gzip), group them into issues and, with
-    --repo, propose a fix for each and validate it by running the tests on a throwaway copy.
+    """Find errors in LOGS (plain, JSON lines or gzip; `-` reads standard input), group them into
+    issues and, with --repo, propose a fix for each and validate it by running the tests on a
+    throwaway copy.
 
     The repository is never modified. Exit status: 0 when the analysis ran (whatever it
     found), 2 for unusable input (missing log, bad --repo, bad config).
 
     \b
-    Example:
+    Examples:
       hephaestus analyze examples/logs/shop.log --repo examples/shop
+      kubectl logs deploy/shop | hephaestus analyze - --no-fix
     """
     settings = load_settings(config_path, collect__application=application)
     show_progress = not as_json and sys.stderr.isatty()
@@ -98,8 +100,10 @@ def analyze_command(
 
         with _fewer_collections():
             report = analyze_logs(
-                list(logs), settings=settings, repo=repo, test_cmd=test_cmd, fix=not no_fix, progress=progress
-            )
+                [p for p in logs if str(p) != "-"],
+                settings=settings, repo=repo, test_cmd=test_cmd, fix=not no_fix, progress=progress,
+                stdin=sys.stdin.buffer if any(str(p) == "-" for p in logs) else None,
+            )  # fmt: skip
     for warning in report.stats.get("warnings", ()):
         click.echo(f"hephaestus: warning: {warning}", err=True)
     if as_json:

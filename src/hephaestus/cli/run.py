@@ -33,6 +33,13 @@ _metrics_host = click.option(
     help="Address for --metrics-port [default: metrics_host setting, 127.0.0.1].",
 )
 
+_stdin = click.option(
+    "--stdin",
+    "read_stdin",
+    is_flag=True,
+    help="Also collect the log written to standard input (ends at EOF).",
+)
+
 _kafka_config = click.option(
     "--kafka-config",
     "kafka_config",
@@ -57,6 +64,7 @@ _kafka_config = click.option(
 @_metrics_port
 @_metrics_host
 @_kafka_config
+@_stdin
 def run_command(
     config_path: str | None,
     repo: str | None,
@@ -65,6 +73,7 @@ def run_command(
     metrics_port: int | None = None,
     metrics_host: str | None = None,
     kafka_config: tuple[str, ...] = (),
+    read_stdin: bool = False,
 ) -> None:
     """Follow the configured log files and keep issues and fixes up to date until stopped.
 
@@ -77,7 +86,10 @@ def run_command(
         files: [/var/log/shop/app.log]
       repo: /srv/shop
     """
-    _run(config_path, repo, stages, status_every, metrics_port, metrics_host, kafka_config, service="run")
+    _run(
+        config_path, repo, stages, status_every, metrics_port, metrics_host, kafka_config,
+        service="run", read_stdin=read_stdin,
+    )  # fmt: skip
 
 
 def _parse_kafka_config(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -112,6 +124,7 @@ def _run(
     kafka_config: tuple[str, ...],
     *,
     service: str,
+    read_stdin: bool = False,
 ) -> None:
     settings = load_settings(config_path, repo=repo, metrics_port=metrics_port, metrics_host=metrics_host)
     metrics_port, metrics_host = settings.metrics_port, settings.metrics_host
@@ -133,8 +146,13 @@ def _run(
                 f"hephaestus run: moved={stats.moved} solved={stats.solved} retries={stats.retries}", err=True
             )
 
+    collecting = "collect" in {s.strip() for s in stages.split(",")}
+    listed = [s.kind if s.kind != "syslog" else f"syslog/{s.protocol}" for s in settings.collect.sources]
+    listed = listed if collecting else []
     click.echo(
-        f"hephaestus run: data dir {settings.data_dir}; following {len(settings.collect.files)} file(s)",
+        f"hephaestus run: data dir {settings.data_dir}; following {len(settings.collect.files)} file(s)"
+        + (f"; sources: {', '.join(listed)}" if listed else "")
+        + ("; reading stdin" if read_stdin else ""),
         err=True,
     )
     metrics, server = _serve_metrics(service, metrics_host, metrics_port) if metrics_port else (None, None)
@@ -146,6 +164,7 @@ def _run(
             on_iteration=status,
             metrics=metrics,
             kafka_config=extra,
+            stdin=sys.stdin.buffer if read_stdin else None,
         )
     finally:
         if server is not None:
@@ -170,14 +189,18 @@ def _service(name: str, stages: str, summary: str) -> click.Command:
         metrics_port: int | None,
         metrics_host: str | None,
         kafka_config: tuple[str, ...],
+        read_stdin: bool = False,
     ) -> None:
-        _run(config_path, None, stages, 10.0, metrics_port, metrics_host, kafka_config, service=name)
+        _run(
+            config_path, None, stages, 10.0, metrics_port, metrics_host, kafka_config,
+            service=name, read_stdin=read_stdin,
+        )  # fmt: skip
 
-    return command
+    return _stdin(command) if "collect" in stages else command
 
 
 service_commands = [
-    _service("collector", "collect", "Follow the configured files and produce raw logs."),
+    _service("collector", "collect", "Run the configured log sources and produce raw logs."),
     _service("processor", "process", "Parse raw logs into structured logs and error events."),
     _service("analyzer", "analyze", "Group error events into issues in the store."),
 ]
